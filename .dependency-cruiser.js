@@ -1,0 +1,28 @@
+// Import rules of ../shared/conventions.md, checked by `npm run lint`.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'apps-do-not-import-apps',
+      comment: 'Only the standalone entry composes other apps.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/', pathNot: '^apps/standalone/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    { name: 'libs-do-not-import-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
+    {
+      name: 'contracts-and-sdk-stay-plain',
+      comment: 'libs/contracts and libs/sdk import nothing from Nest.',
+      severity: 'error',
+      from: { path: '^libs/(contracts|sdk)/' },
+      to: { path: '@nestjs' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|^generated/|node_modules)' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};

@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { AppConfig } from '@memtrace/config';
+import { AppError } from '@memtrace/contracts';
+import { parseInput } from '@memtrace/http';
+import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
+import { actorFromPrincipal, Actor } from './audit/actor';
+import { AuditService } from './audit/audit.service';
+import { ApiKeyService } from './api-keys/api-key.service';
+import { toAuditResponse, toBindingResponse, toKeyResponse, toOrgResponse } from './admin.mapper';
+import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, orgIdSchema, rotateSchema } from './admin.schemas';
+import { OrganizationService } from './organizations/organization.service';
+import { MasterKeyRotationService } from './store-bindings/master-key-rotation.service';
+import { StoreBindingService } from './store-bindings/store-binding.service';
+
+/** The admin HTTP API. Every route needs the `admin` scope; handlers only validate and delegate. */
+@Controller('admin/v1')
+@RequireScope('admin')
+export class AdminController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly orgs: OrganizationService,
+    private readonly keys: ApiKeyService,
+    private readonly bindings: StoreBindingService,
+    private readonly rotation: MasterKeyRotationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private actor(principal: Principal): Actor {
+    return actorFromPrincipal(principal, this.config.bootstrap.operatorOrgId);
+  }
+
+  @Post('orgs')
+  async createOrg(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    return toOrgResponse(await this.orgs.create(this.actor(p), parseInput(createOrgSchema, body).name));
+  }
+
+  @Get('orgs')
+  async listOrgs(@CurrentPrincipal() p: Principal) {
+    const orgs = (await this.orgs.list(this.actor(p))).map(toOrgResponse);
+    return { orgs, count: orgs.length };
+  }
+
+  @Get('orgs/:orgId')
+  async getOrg(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    return toOrgResponse(await this.orgs.get(this.actor(p), orgIdParam(orgId)));
+  }
+
+  @Delete('orgs/:orgId')
+  @HttpCode(204)
+  async deleteOrg(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    await this.orgs.delete(this.actor(p), orgIdParam(orgId), p.orgId);
+  }
+
+  @Post('orgs/:orgId/keys')
+  async createKey(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string, @Body() body: unknown) {
+    const input = parseInput(createKeySchema, body);
+    const created = await this.keys.create(this.actor(p), orgIdParam(orgId), {
+      name: input.name,
+      scopes: input.scopes,
+      expiresAt: input.expires_at ? new Date(input.expires_at) : null,
+    });
+    return { ...toKeyResponse(created.row), key: created.key };
+  }
+
+  @Get('orgs/:orgId/keys')
+  async listKeys(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    const keys = (await this.keys.list(this.actor(p), orgIdParam(orgId))).map(toKeyResponse);
+    return { keys, count: keys.length };
+  }
+
+  @Delete('orgs/:orgId/keys/:keyId')
+  async revokeKey(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string, @Param('keyId') keyId: string) {
+    return toKeyResponse(await this.keys.revoke(this.actor(p), keyIdParam(keyId), orgIdParam(orgId)));
+  }
+
+  @Put('orgs/:orgId/store')
+  async setBinding(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string, @Body() body: unknown) {
+    const actor = this.actor(p);
+    await this.bindings.set(actor, orgIdParam(orgId), parseInput(bindingSchema, body), { replace: true });
+    return toBindingResponse(await this.bindings.show(actor, orgId));
+  }
+
+  @Get('orgs/:orgId/store')
+  async showBinding(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    return toBindingResponse(await this.bindings.show(this.actor(p), orgIdParam(orgId)));
+  }
+
+  @Delete('orgs/:orgId/store')
+  @HttpCode(204)
+  async removeBinding(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    await this.bindings.remove(this.actor(p), orgIdParam(orgId));
+  }
+
+  @Post('master-key/rotate')
+  @HttpCode(200)
+  async rotate(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const result = await this.rotation.rotate(this.actor(p), parseInput(rotateSchema, body).new_key);
+    return { rotated: result.rotated, key_version: result.keyVersion };
+  }
+
+  @Get('audit')
+  async listAudit(@CurrentPrincipal() p: Principal, @Query() query: unknown) {
+    const actor = this.actor(p);
+    const input = parseInput(auditQuerySchema, query, 'query');
+    const orgId = actor.scopeOrgId ?? input.org_id;
+    const events = (await this.audit.list({ orgId, limit: input.limit })).map(toAuditResponse);
+    return { events, count: events.length };
+  }
+}
+
+function orgIdParam(orgId: string): string {
+  return parseInput(orgIdSchema, orgId, 'org id');
+}
+
+function keyIdParam(keyId: string): number {
+  const id = Number(keyId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('bad_request', 'key id must be a positive integer');
+  return id;
+}

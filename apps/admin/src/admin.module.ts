@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { MetricsController } from '@memtrace/http';
+import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AdminController } from './admin.controller';
+import { AdminCoreModule } from './admin-core.module';
+import { AdminHealthController } from './health/admin-health.controller';
+
+/** Root module of the admin HTTP app. */
+@Module({})
+export class AdminModule {
+  static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
+    return {
+      module: AdminModule,
+      imports: [TenancyModule.forRoot({ name: 'admin', ...options }), AdminCoreModule],
+      controllers: [AdminController, AdminHealthController, MetricsController],
+      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { ID_PATTERN } from '@memtrace/contracts';
+import { parseScopes, DEFAULT_SCOPES, InvalidScopesError } from '@memtrace/tenancy';
+import { z } from 'zod';
+
+/** Request shapes shared by the admin HTTP API and the CLI, so both validate identically. */
+export const orgIdSchema = z.string().regex(ID_PATTERN, 'invalid org id');
+
+export const createOrgSchema = z.object({ name: z.string().trim().min(1, 'name is required').max(200) }).strict();
+
+export const scopesSchema = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return DEFAULT_SCOPES;
+    try {
+      return parseScopes(value);
+    } catch (error) {
+      if (!(error instanceof InvalidScopesError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+
+export const createKeySchema = z
+  .object({
+    name: z.string().trim().min(1, 'name is required').max(200),
+    scopes: scopesSchema,
+    expires_at: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+/** Arc's own name rules (arc.md §2.5); measurements also become bare SQL identifiers, so no `-`. */
+export const ARC_DATABASE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+export const MEASUREMENT_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
+
+export const bindingSchema = z
+  .object({
+    kind: z.enum(['arc', 'duckdb']).default('arc'),
+    url: z.string().min(1, 'url is required').max(2048),
+    database: z.string().regex(ARC_DATABASE_PATTERN, 'database must start with a letter; letters, digits, _ and - (max 64)'),
+    measurement: z
+      .string()
+      .regex(MEASUREMENT_PATTERN, 'measurement must start with a letter; letters, digits and _ (max 128)')
+      .default('events'),
+    token: z.string().max(4096).optional(),
+  })
+  .strict()
+  .superRefine((binding, ctx) => {
+    if (binding.kind === 'arc' && !/^https?:\/\/[^\s]+$/.test(binding.url)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'an arc url must be http:// or https://' });
+    }
+  });
+
+export const rotateSchema = z.object({ new_key: z.string().optional() }).strict();
+
+export const auditQuerySchema = z.object({
+  org_id: orgIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { AuditRepository, AuditRow, PrismaService, Tx } from '@memtrace/catalog';
+import { Actor } from './actor';
+
+export interface MutationMeta {
+  action: string;
+  orgId: string | null;
+  target: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Every control-plane mutation goes through `mutate`: the change and its audit record commit in
+ * one transaction, and a failed attempt is recorded too (outside the rolled-back transaction).
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async mutate<T>(actor: Actor, meta: MutationMeta, change: (tx: Tx) => Promise<T>): Promise<T> {
+    const entry = { actor: actor.label, orgId: meta.orgId, action: meta.action, target: meta.target };
+    try {
+      return await this.prisma.$transaction(
+        async (tx) => {
+          const result = await change(tx);
+          await this.audit.record({ ...entry, outcome: 'ok', detail: meta.detail }, tx);
+          return result;
+        },
+        { timeout: 60_000 },
+      );
+    } catch (error) {
+      await this.audit
+        .record({ ...entry, outcome: 'failed', detail: { ...meta.detail, error: (error as Error).message } })
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** An attempt refused before it reached a service (bad key, missing scope). */
+  async denied(actor: string, action: string, reason: string): Promise<void> {
+    await this.audit.record({ actor, action, outcome: 'denied', detail: { reason } }).catch(() => undefined);
+  }
+
+  list(filter: { orgId?: string; limit: number }): Promise<AuditRow[]> {
+    return this.audit.list(filter);
+  }
+}

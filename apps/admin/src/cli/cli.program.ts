@@ -1,0 +1,201 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig } from '@memtrace/config';
+import { AppError } from '@memtrace/contracts';
+import { parseInput } from '@memtrace/http';
+import { InvalidationBus } from '@memtrace/redis';
+import { generateMasterKey, MasterKeyError } from '@memtrace/tenancy';
+import { Command, Option } from 'commander';
+import { userInfo } from 'node:os';
+import { toBindingResponse, toKeyResponse, toOrgResponse } from '../admin.mapper';
+import { bindingSchema, createKeySchema, createOrgSchema, orgIdSchema } from '../admin.schemas';
+import { ApiKeyService } from '../api-keys/api-key.service';
+import { Actor, cliActor } from '../audit/actor';
+import { OrganizationService } from '../organizations/organization.service';
+import { MasterKeyRotationService } from '../store-bindings/master-key-rotation.service';
+import { StoreBindingService } from '../store-bindings/store-binding.service';
+import { CliIo, keyTable, orgTable } from './cli-output';
+import { CliModule } from './cli.module';
+
+type Context = { get<T>(type: new (...args: never[]) => T): T; actor: Actor };
+
+/**
+ * `memtrace` admin commands: the same arguments, output lines and exit codes as upstream's CLI,
+ * plus `--json`. They work on PostgreSQL directly (a server need not run) through the admin
+ * service layer, and notify running servers over Redis when it is reachable.
+ */
+export function buildCli(io: CliIo, config: () => AppConfig): Command {
+  const program = new Command('memtrace')
+    .description('Memtrace: memory for fleets of AI agents. Admin commands work directly on PostgreSQL.')
+    .option('--json', 'print machine-readable JSON')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  let app: INestApplicationContext | undefined;
+  const run = (action: (ctx: Context, json: boolean, ...args: any[]) => Promise<void>) =>
+    async (...args: any[]) => {
+      const command = args[args.length - 1] as Command;
+      const json = Boolean(command.optsWithGlobals().json);
+      try {
+        app ??= await NestFactory.createApplicationContext(CliModule.forRoot(config()), { logger: false, abortOnError: false });
+        const ctx: Context = { get: (type) => app!.get(type), actor: cliActor(userInfo().username) };
+        await action(ctx, json, ...args.slice(0, -1));
+        if (app.get(InvalidationBus).undelivered > 0) {
+          io.err('warning: Redis is unreachable, so running servers were not notified; they pick the change up within MEMTRACE_AUTH_CACHE_TTL_MS');
+        }
+      } catch (error) {
+        reportError(io, error);
+        process.exitCode = 1;
+      } finally {
+        await app?.close();
+        app = undefined;
+      }
+    };
+  const print = (json: boolean, value: unknown, text: string) => io.out(json ? JSON.stringify(value, null, 2) : text);
+
+  program
+    .command('serve')
+    .description('run the server (standalone by default; `--app gateway|admin` for one app)')
+    .addOption(new Option('--app <app>', 'which app to run').choices(['standalone', 'gateway', 'admin']).default('standalone'));
+
+  const keygen = program.command('keygen').description('generate secrets');
+  keygen
+    .command('master')
+    .description('print a new master key (base64 of 32 random bytes) for MEMTRACE_MASTER_KEY')
+    .action((_opts, command: Command) => {
+      const key = generateMasterKey();
+      print(Boolean(command.optsWithGlobals().json), { key }, key);
+    });
+
+  const org = program.command('org').description('manage organizations and their Arc bindings');
+  org
+    .command('create <name>')
+    .description('create an organization')
+    .action(run(async (ctx, json, name: string) => {
+      const created = await ctx.get(OrganizationService).create(ctx.actor, parseInput(createOrgSchema, { name }, 'name').name);
+      print(json, toOrgResponse(created), `Organization created\n  id:   ${created.id}\n  name: ${created.name}`);
+    }));
+  org
+    .command('list')
+    .description('list organizations')
+    .action(run(async (ctx, json) => {
+      const orgs = await ctx.get(OrganizationService).list(ctx.actor);
+      print(json, { orgs: orgs.map(toOrgResponse), count: orgs.length }, orgTable(orgs));
+    }));
+  org
+    .command('delete <org_id>')
+    .description('delete an organization with its keys, binding, agents and sessions')
+    .action(run(async (ctx, json, orgId: string) => {
+      await ctx.get(OrganizationService).delete(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'));
+      print(json, { deleted: orgId }, `Organization ${orgId} deleted`);
+    }));
+  org
+    .command('add-arc <org_id>')
+    .description("bind an organization to its Arc instance (the token is encrypted with MEMTRACE_MASTER_KEY)")
+    .requiredOption('--url <url>', 'Arc base URL, e.g. http://arc:8000')
+    .requiredOption('--database <database>', 'Arc database')
+    .option('--api-key <token>', 'Arc API token')
+    .option('--measurement <measurement>', 'measurement (table) name', 'events')
+    .option('--replace', 'replace an existing binding instead of refusing')
+    .action(run(async (ctx, json, orgId: string, opts: { url: string; database: string; apiKey?: string; measurement: string; replace?: boolean }) => {
+      const input = parseInput(bindingSchema, { kind: 'arc', url: opts.url, database: opts.database, measurement: opts.measurement, token: opts.apiKey || undefined }, 'arc binding');
+      const service = ctx.get(StoreBindingService);
+      await service.set(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'), input, { replace: Boolean(opts.replace) });
+      const view = await service.show(ctx.actor, orgId);
+      print(json, toBindingResponse(view), `Arc instance bound to ${orgId}\n  url:      ${input.url}\n  database: ${input.database}`);
+    }));
+  org
+    .command('show-arc <org_id>')
+    .description("show an organization's Arc binding, token masked")
+    .action(run(async (ctx, json, orgId: string) => {
+      const view = await ctx.get(StoreBindingService).show(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'));
+      const { row } = view;
+      print(
+        json,
+        toBindingResponse(view),
+        [
+          `Arc instance for ${orgId}`,
+          `  id:          ${row.id}`,
+          `  kind:        ${row.kind}`,
+          `  url:         ${row.url}`,
+          `  database:    ${row.database}`,
+          `  measurement: ${row.measurement}`,
+          `  api_key:     ${view.maskedToken}`,
+          ...(view.tokenError ? [`  warning:     ${view.tokenError}`] : []),
+        ].join('\n'),
+      );
+    }));
+  org
+    .command('remove-arc <org_id>')
+    .description("remove an organization's Arc binding (the org is kept)")
+    .action(run(async (ctx, json, orgId: string) => {
+      await ctx.get(StoreBindingService).remove(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'));
+      print(json, { removed: orgId }, `Arc instance removed for ${orgId}`);
+    }));
+
+  const key = program.command('key').description('manage API keys');
+  key
+    .command('create')
+    .description('create an API key (shown only once)')
+    .requiredOption('--org <org_id>', 'organization')
+    .requiredOption('--name <name>', 'key name, unique within the org')
+    .option('--permissions <scopes>', 'comma-separated scopes: read, write, admin', 'read,write')
+    .option('--expires-at <time>', 'RFC 3339 expiry time')
+    .action(run(async (ctx, json, opts: { org: string; name: string; permissions: string; expiresAt?: string }) => {
+      const input = parseInput(createKeySchema, { name: opts.name, scopes: opts.permissions, expires_at: opts.expiresAt }, 'key');
+      const created = await ctx.get(ApiKeyService).create(ctx.actor, parseInput(orgIdSchema, opts.org, 'org id'), {
+        name: input.name,
+        scopes: input.scopes,
+        expiresAt: input.expires_at ? new Date(input.expires_at) : null,
+      });
+      print(json, { ...toKeyResponse(created.row), key: created.key }, `API key created (shown only once — save it now):\n${created.key}`);
+    }));
+  key
+    .command('list')
+    .description("list an organization's API keys (never the keys themselves)")
+    .requiredOption('--org <org_id>', 'organization')
+    .action(run(async (ctx, json, opts: { org: string }) => {
+      const keys = await ctx.get(ApiKeyService).list(ctx.actor, parseInput(orgIdSchema, opts.org, 'org id'));
+      print(json, { keys: keys.map(toKeyResponse), count: keys.length }, keyTable(keys));
+    }));
+  key
+    .command('revoke <key_id>')
+    .description('revoke an API key; running servers stop accepting it within a second')
+    .action(run(async (ctx, json, keyId: string) => {
+      const id = Number(keyId);
+      if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('bad_request', 'key id must be a positive integer');
+      const revoked = await ctx.get(ApiKeyService).revoke(ctx.actor, id);
+      print(json, toKeyResponse(revoked), `Key ${id} revoked`);
+    }));
+
+  program
+    .command('master-key')
+    .description('manage the master key that encrypts store tokens')
+    .command('rotate')
+    .description('re-encrypt every store token under --new-key (or the current MEMTRACE_MASTER_KEY), in one transaction')
+    .option('--new-key <base64>', 'the new master key (from `memtrace keygen master`)')
+    .action(run(async (ctx, json, opts: { newKey?: string }) => {
+      const result = await ctx.get(MasterKeyRotationService).rotate(ctx.actor, opts.newKey);
+      print(
+        json,
+        { rotated: result.rotated, key_version: result.keyVersion },
+        `Master key rotated: ${result.rotated} binding(s) re-encrypted` +
+          (result.rotated ? ` (key version ${result.keyVersion})` : '') +
+          (opts.newKey ? '\nNow set MEMTRACE_MASTER_KEY to the new key on every Memtrace process.' : ''),
+      );
+    }));
+
+  return program;
+}
+
+function reportError(io: CliIo, error: unknown) {
+  if (error instanceof AppError) {
+    io.err(`error: ${error.message}`);
+    if (error.hint) io.err(`hint: ${error.hint}`);
+  } else if (error instanceof MasterKeyError) {
+    io.err(`error: ${error.message}`);
+  } else {
+    const e = error as Error & { code?: string };
+    io.err(`error: ${e.message ?? String(error)}`);
+  }
+}

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { MetricsController } from '@memtrace/http';
+import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AuthController } from './auth/auth.controller';
+import { HealthController } from './health/health.controller';
+import { TenantHealthService } from './health/tenant-health.service';
+
+/** Root module of the public REST API (upstream's routes under /api/v1, plus /health and /ready). */
+@Module({})
+export class GatewayModule {
+  static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [TenancyModule.forRoot({ name: 'gateway', ...options })],
+      controllers: [HealthController, AuthController, MetricsController],
+      providers: [TenantHealthService, { provide: APP_GUARD, useExisting: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AppConfig } from '@memtrace/config';
+import { runServer } from '@memtrace/http';
+import { createLogger, Metrics } from '@memtrace/observability';
+import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
+import { startAdmin } from '../../admin/src/admin.server';
+import { startGateway } from '../../gateway/src/gateway.server';
+
+/**
+ * Everything in one process: the quickstart and `npm start`. It exists because an embedded DuckDB
+ * file can have only one owning process, so the apps that touch the store must share this one.
+ */
+async function startStandalone(config: AppConfig) {
+  const logger = createLogger({ level: config.log.level, name: 'standalone' });
+  const metrics = new Metrics();
+  mkdirSync(config.dataDir, { recursive: true });
+  const embeddedStorePath = resolve(config.dataDir, 'memtrace.duckdb');
+  const gateway = await startGateway({ config, logger: logger.child({ app: 'gateway' }), metrics, bootstrap: false });
+  await startAdmin({ config, logger: logger.child({ app: 'admin' }), metrics, bootstrap: false });
+  await bootstrapOnStart(gateway.get(BootstrapService), config, logger, { embeddedStorePath });
+  logger.info(
+    { gateway: `http://${config.http.host}:${config.http.gatewayPort}`, admin: `http://${config.http.host}:${config.http.adminPort}` },
+    'memtrace standalone ready',
+  );
+}
+
+void runServer('standalone', startStandalone);

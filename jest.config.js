@@ -1,0 +1,32 @@
+// Unit specs (*.spec.ts) and integration specs (*.int-spec.ts) beside the code; end-to-end specs
+// (test/e2e/*.e2e-spec.ts) start real processes. NestJS 12 ships ESM only, so its packages are
+// transformed to CommonJS for jest (../shared/toolchain.md).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const shared = {
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [
+    '/node_modules/(?!(.*/node_modules/)?(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|cookie|uuid)/)',
+  ],
+  moduleNameMapper: {
+    '^@memtrace/(catalog|config|contracts|http|observability|redis|store|tenancy|testing)$': '<rootDir>/libs/$1/src',
+  },
+  testEnvironment: 'node',
+};
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+};

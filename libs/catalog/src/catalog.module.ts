@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { ApiKeyRepository } from './api-key.repository';
+import { AuditRepository } from './audit.repository';
+import { MasterKeyVersionRepository } from './master-key-version.repository';
+import { OrganizationRepository } from './organization.repository';
+import { PrismaService } from './prisma.service';
+import { StoreBindingRepository } from './store-binding.repository';
+
+const providers = [
+  PrismaService,
+  OrganizationRepository,
+  ApiKeyRepository,
+  StoreBindingRepository,
+  MasterKeyVersionRepository,
+  AuditRepository,
+];
+
+/** The control-plane data in PostgreSQL: the only code that talks to Prisma. */
+@Global()
+@Module({ providers, exports: providers })
+export class CatalogModule {}

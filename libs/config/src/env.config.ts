@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Memtrace reads, in one place (the README's configuration table mirrors
+ * this file). Defaults work on a machine whose PostgreSQL and Redis listen on their standard
+ * loopback ports.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const envSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/memtrace'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  MEMTRACE_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+    .default('memtrace'),
+  MEMTRACE_MASTER_KEY: z.string().optional(),
+  MEMTRACE_MASTER_KEY_PREVIOUS: z.string().optional(),
+  MEMTRACE_SERVER_HOST: z.string().default('0.0.0.0'),
+  MEMTRACE_SERVER_PORT: port(9100),
+  MEMTRACE_ADMIN_PORT: port(9101),
+  MEMTRACE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MEMTRACE_BOOTSTRAP_KEY_FILE: z.string().optional(),
+  MEMTRACE_DATA_DIR: z.string().default('./data'),
+  MEMTRACE_OPERATOR_ORG: z.string().default('org_default'),
+  MEMTRACE_AUTH_CACHE_TTL_MS: positiveInt(30_000),
+  MEMTRACE_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value stops the process with every problem named. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new ConfigError(`invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,3 @@
+export * from './memory/memory.types';
+export * from './errors/error-codes';
+export * from './ids';

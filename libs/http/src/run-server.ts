@@ -1,0 +1,48 @@
+import { AppConfig, ConfigError } from '@memtrace/config';
+
+/**
+ * Process entry of every server: loads the configuration, starts, and turns start-up failures into
+ * one clear line on stderr and exit code 1 (instead of a stack trace from deep inside a driver).
+ */
+export async function runServer(name: string, start: (config: AppConfig) => Promise<unknown>): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = AppConfig.fromEnv();
+  } catch (error) {
+    fail(name, error instanceof ConfigError ? error.message : String(error));
+  }
+  try {
+    await start(config);
+  } catch (error) {
+    fail(name, describeStartupError(error as Error, config));
+  }
+}
+
+function fail(name: string, message: string): never {
+  process.stderr.write(`memtrace ${name}: ${message}\n`);
+  process.exit(1);
+}
+
+/** Names the dependency that is down and how to start one. */
+export function describeStartupError(error: Error & { code?: string }, config: AppConfig): string {
+  const text = `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`;
+  if (error.code === 'EADDRINUSE') return `cannot listen: ${error.message}`;
+  if (/5432|postgres|database|P1001|ECONNREFUSED.*543/i.test(text) && !/redis|6379/i.test(text)) {
+    return `cannot reach PostgreSQL at ${redactUrl(config.database.url)} (${error.message}); start it (e.g. \`pg_ctlcluster <version> main start\`) or set DATABASE_URL`;
+  }
+  if (/redis|6379/i.test(text)) {
+    return `cannot reach Redis at ${redactUrl(config.redis.url)} (${error.message}); start it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL`;
+  }
+  return error.stack ?? error.message;
+}
+
+/** A connection URL without its password, safe to print. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable url)';
+  }
+}

@@ -1,0 +1,5 @@
+export * from './logger';
+export * from './nest-logger';
+export * from './request-id';
+export * from './metrics';
+export * from './observability.module';

@@ -1,0 +1,3 @@
+export * from './redis.service';
+export * from './invalidation.bus';
+export * from './redis.module';

@@ -1,0 +1,45 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CatalogModule } from '@memtrace/catalog';
+import { AppConfig, ConfigModule } from '@memtrace/config';
+import { Metrics, ObservabilityModule } from '@memtrace/observability';
+import { RedisModule } from '@memtrace/redis';
+import type { Logger } from 'pino';
+import { ApiKeyVerifier } from './auth/api-key.verifier';
+import { AuthGuard } from './auth/auth.guard';
+import { BootstrapService } from './bootstrap/bootstrap.service';
+import { StoreBindingResolver } from './bindings/store-binding.resolver';
+import { BindingSealer } from './crypto/binding-sealer';
+
+const providers = [ApiKeyVerifier, AuthGuard, BindingSealer, StoreBindingResolver, BootstrapService];
+
+export interface PlatformOptions {
+  /** Process or app name, on every log line. */
+  name: string;
+  config: AppConfig;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** False for short-lived commands (the CLI), which publish invalidations but never listen. */
+  subscribe?: boolean;
+}
+
+/**
+ * Tenant credentials and bindings, together with what they stand on: configuration, logging and
+ * metrics, the PostgreSQL catalog, and Redis. Every process imports this once, at its root.
+ */
+@Global()
+@Module({})
+export class TenancyModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: TenancyModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        ObservabilityModule.forRoot({ name: options.name, logger: options.logger, metrics: options.metrics }),
+        CatalogModule,
+        RedisModule.forRoot({ subscribe: options.subscribe ?? true }),
+      ],
+      providers,
+      exports: providers,
+    };
+  }
+}
