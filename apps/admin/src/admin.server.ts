@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@memtrace/config';
-import { startHttpApp } from '@memtrace/http';
+import { createHttpApp, HttpAppOptions, listenHttpApp } from '@memtrace/http';
 import { createLogger, Metrics } from '@memtrace/observability';
 import { apiKeyFromHeaders, BootstrapService, bootstrapOnStart, hashApiKey } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
@@ -15,13 +15,13 @@ export interface ServerOptions {
   bootstrap?: boolean;
 }
 
-/** Starts the admin HTTP API on MEMTRACE_ADMIN_PORT. */
-export async function startAdmin(options: ServerOptions): Promise<NestFastifyApplication> {
+/** Builds the admin HTTP API; `listen()` opens MEMTRACE_ADMIN_PORT. */
+export async function prepareAdmin(options: ServerOptions): Promise<{ app: NestFastifyApplication; listen(): Promise<void> }> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'admin' });
   const metrics = options.metrics ?? new Metrics();
   let audit: AuditService | undefined;
-  const app = await startHttpApp(AdminModule.forRoot({ config, logger, metrics }), {
+  const http: HttpAppOptions = {
     name: 'admin',
     host: config.http.host,
     port: config.http.adminPort,
@@ -35,8 +35,9 @@ export async function startAdmin(options: ServerOptions): Promise<NestFastifyApp
       const actor = key ? `key-hash:${hashApiKey(key).slice(0, 12)}` : 'anonymous';
       void audit?.denied(actor, `${request.method} ${request.routeOptions.url ?? request.url}`, status === 401 ? 'unauthenticated' : 'forbidden');
     },
-  });
+  };
+  const app = await createHttpApp(AdminModule.forRoot({ config, logger, metrics }), http);
   audit = app.get(AuditService);
   if (options.bootstrap !== false) await bootstrapOnStart(app.get(BootstrapService), config, logger);
-  return app;
+  return { app, listen: () => listenHttpApp(app, http) };
 }

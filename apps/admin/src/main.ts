@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { AppConfig } from '@memtrace/config';
 import { runServer } from '@memtrace/http';
-import { startAdmin } from './admin.server';
+import { prepareAdmin } from './admin.server';
 
-void runServer('admin', (config: AppConfig) => startAdmin({ config }));
+void runServer('admin', async (config: AppConfig) => {
+  const admin = await prepareAdmin({ config });
+  await admin.listen();
+  return [admin.app];
+});

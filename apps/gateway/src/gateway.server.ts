@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@memtrace/config';
-import { startHttpApp } from '@memtrace/http';
+import { createHttpApp, HttpAppOptions, listenHttpApp } from '@memtrace/http';
 import { createLogger, Metrics } from '@memtrace/observability';
 import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
@@ -13,19 +13,25 @@ export interface GatewayOptions {
   bootstrap?: boolean;
 }
 
-/** Starts the public REST API on MEMTRACE_SERVER_PORT. */
-export async function startGateway(options: GatewayOptions): Promise<NestFastifyApplication> {
+export interface PreparedApp {
+  app: NestFastifyApplication;
+  listen(): Promise<void>;
+}
+
+/** Builds the public REST API; `listen()` opens MEMTRACE_SERVER_PORT. */
+export async function prepareGateway(options: GatewayOptions): Promise<PreparedApp> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'gateway' });
   const metrics = options.metrics ?? new Metrics();
-  const app = await startHttpApp(GatewayModule.forRoot({ config, logger, metrics }), {
+  const http: HttpAppOptions = {
     name: 'gateway',
     host: config.http.host,
     port: config.http.gatewayPort,
     bodyLimitBytes: config.http.bodyLimitBytes,
     logger,
     metrics,
-  });
+  };
+  const app = await createHttpApp(GatewayModule.forRoot({ config, logger, metrics }), http);
   if (options.bootstrap !== false) await bootstrapOnStart(app.get(BootstrapService), config, logger);
-  return app;
+  return { app, listen: () => listenHttpApp(app, http) };
 }

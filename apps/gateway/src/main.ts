@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { AppConfig } from '@memtrace/config';
 import { runServer } from '@memtrace/http';
-import { startGateway } from './gateway.server';
+import { prepareGateway } from './gateway.server';
 
-void runServer('gateway', (config: AppConfig) => startGateway({ config }));
+void runServer('gateway', async (config: AppConfig) => {
+  const gateway = await prepareGateway({ config });
+  await gateway.listen();
+  return [gateway.app];
+});

@@ -5,8 +5,8 @@ import { AppConfig } from '@memtrace/config';
 import { runServer } from '@memtrace/http';
 import { createLogger, Metrics } from '@memtrace/observability';
 import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
-import { startAdmin } from '../../admin/src/admin.server';
-import { startGateway } from '../../gateway/src/gateway.server';
+import { prepareAdmin } from '../../admin/src/admin.server';
+import { prepareGateway } from '../../gateway/src/gateway.server';
 
 /**
  * Everything in one process: the quickstart and `npm start`. It exists because an embedded DuckDB
@@ -17,13 +17,17 @@ async function startStandalone(config: AppConfig) {
   const metrics = new Metrics();
   mkdirSync(config.dataDir, { recursive: true });
   const embeddedStorePath = resolve(config.dataDir, 'memtrace.duckdb');
-  const gateway = await startGateway({ config, logger: logger.child({ app: 'gateway' }), metrics, bootstrap: false });
-  await startAdmin({ config, logger: logger.child({ app: 'admin' }), metrics, bootstrap: false });
-  await bootstrapOnStart(gateway.get(BootstrapService), config, logger, { embeddedStorePath });
+  const gateway = await prepareGateway({ config, logger: logger.child({ app: 'gateway' }), metrics, bootstrap: false });
+  const admin = await prepareAdmin({ config, logger: logger.child({ app: 'admin' }), metrics, bootstrap: false });
+  await bootstrapOnStart(gateway.app.get(BootstrapService), config, logger, { embeddedStorePath });
+  await gateway.listen();
+  await admin.listen();
   logger.info(
     { gateway: `http://${config.http.host}:${config.http.gatewayPort}`, admin: `http://${config.http.host}:${config.http.adminPort}` },
     'memtrace standalone ready',
   );
+  // Stop taking requests first, then the control plane.
+  return [gateway.app, admin.app];
 }
 
 void runServer('standalone', startStandalone);

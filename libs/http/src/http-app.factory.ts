@@ -16,11 +16,11 @@ export interface HttpAppOptions {
 }
 
 /**
- * Builds and starts one HTTP app the same way everywhere: Fastify (≈7× Express's throughput here),
- * request ids, one error filter, one access-log line and one metric sample per request, CORS as
- * upstream (any origin), and graceful shutdown on SIGTERM.
+ * Builds one HTTP app the same way everywhere: Fastify (≈7× Express's throughput here), request
+ * ids, one error filter, one access-log line and one metric sample per request, CORS as upstream
+ * (any origin). It does not listen yet: callers finish start-up work first (see `listenHttpApp`).
  */
-export async function startHttpApp(rootModule: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
+export async function createHttpApp(rootModule: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimitBytes,
@@ -33,7 +33,6 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
   });
   app.useGlobalFilters(new HttpErrorFilter(options.logger, options.onError));
   app.enableCors();
-  app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -48,10 +47,14 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
       'request',
     );
   });
+  return app;
+}
+
+/** Opens the port. "listening" in the log means the app is fully started and serving. */
+export async function listenHttpApp(app: NestFastifyApplication, options: HttpAppOptions): Promise<void> {
   await app.listen(options.port, options.host);
   // Tests and operators read the real port from this line (port 0 picks a free one).
   options.logger.info({ app: options.name, port: listeningPort(app), host: options.host }, 'listening');
-  return app;
 }
 
 /** The port an app actually listens on (useful with port 0 in tests). */

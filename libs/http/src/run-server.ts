@@ -1,21 +1,44 @@
 import { AppConfig, ConfigError } from '@memtrace/config';
 
+export interface Closable {
+  close(): Promise<unknown>;
+}
+
+/** How long a SIGTERM may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
 /**
  * Process entry of every server: loads the configuration, starts, and turns start-up failures into
  * one clear line on stderr and exit code 1 (instead of a stack trace from deep inside a driver).
+ * On SIGTERM or SIGINT it closes what `start` returned, in order, and exits 0.
  */
-export async function runServer(name: string, start: (config: AppConfig) => Promise<unknown>): Promise<void> {
+export async function runServer(name: string, start: (config: AppConfig) => Promise<Closable[]>): Promise<void> {
   let config: AppConfig;
   try {
     config = AppConfig.fromEnv();
   } catch (error) {
     fail(name, error instanceof ConfigError ? error.message : String(error));
   }
+  let closables: Closable[];
   try {
-    await start(config);
+    closables = await start(config);
   } catch (error) {
     fail(name, describeStartupError(error as Error, config));
   }
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = setTimeout(() => {
+      process.stderr.write(`memtrace ${name}: shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    for (const closable of closables) await closable.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 function fail(name: string, message: string): never {

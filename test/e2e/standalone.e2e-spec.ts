@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { AppProcess, createTestEnv, runCli, spawnApp, TestEnv } from '@memtrace/testing';
+
+jest.setTimeout(60_000);
+
+const KEY = /mtk_[A-Za-z0-9_-]{43}=/g;
+
+describe('standalone process: first run, restart, and a tenant with a broken binding', () => {
+  let env: TestEnv;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'memtrace-standalone-'));
+    env = await createTestEnv({ MEMTRACE_DATA_DIR: dir, MEMTRACE_BOOTSTRAP_KEY_FILE: join(dir, 'admin.key') });
+  });
+
+  afterAll(() => env.close());
+
+  it('first start prints the admin key once on stdout, writes it 0600, and binds org_default to DuckDB', async () => {
+    const app = await spawnApp('standalone', env.env);
+    try {
+      const keys = app.stdout().match(KEY) ?? [];
+      expect(keys).toHaveLength(1);
+      expect(app.stdout()).toContain('FIRST RUN: save your admin API key (shown only once)');
+      expect(app.stderr()).not.toMatch(KEY);
+      const file = join(dir, 'admin.key');
+      expect(readFileSync(file, 'utf8').trim()).toBe(keys[0]);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+
+      const health = (await (await fetch(`${app.url('gateway')}/health`)).json()) as { uptime: string };
+      expect(health).toMatchObject({ status: 'ok', service: 'memtrace', arc: { org_default: true } });
+      expect(health.uptime).toMatch(/^\d+(\.\d+)?s$/);
+      const binding = await (await fetch(`${app.url('admin')}/admin/v1/orgs/org_default/store`, { headers: { 'x-api-key': keys[0]! } })).json();
+      expect(binding).toMatchObject({ kind: 'duckdb', url: join(dir, 'memtrace.duckdb'), measurement: 'events', token: '(empty)' });
+    } finally {
+      expect(await app.stop()).toBe(0);
+    }
+  });
+
+  it('a restart prints no key, and the first key still works', async () => {
+    const firstKey = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
+    const app = await spawnApp('standalone', env.env);
+    try {
+      expect(app.stdout()).not.toMatch(KEY);
+      const verify = await fetch(`${app.url('gateway')}/api/v1/auth/verify`, { headers: { 'x-api-key': firstKey } });
+      expect(await verify.json()).toMatchObject({ org_id: 'org_default', scopes: ['read', 'write', 'admin'] });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('starts and stays ready when one tenant binding cannot be decrypted; only that tenant is unhealthy', async () => {
+    const org = JSON.parse(runCli(['--json', 'org', 'create', 'broken-co'], env.env).stdout);
+    expect(runCli(['org', 'add-arc', org.id, '--url', 'http://127.0.0.1:9', '--database', 'db', '--api-key', 'arc-token-1234'], env.env).code).toBe(0);
+    const db = new Client({ connectionString: env.db.url });
+    await db.connect();
+    await db.query(`UPDATE store_bindings SET token_cipher = set_byte(token_cipher, 0, get_byte(token_cipher, 0) # 1) WHERE org_id = $1`, [org.id]);
+    await db.end();
+
+    const app: AppProcess = await spawnApp('standalone', env.env);
+    try {
+      const ready = await fetch(`${app.url('gateway')}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', arc: { org_default: true, [org.id]: false } });
+      expect(app.stderr()).toContain('store binding unavailable');
+      expect(app.stderr()).not.toContain('arc-token-1234');
+    } finally {
+      await app.stop();
+    }
+  });
+});
