@@ -1,0 +1,22 @@
+/** BullMQ forbids `:` in queue names; org ids never contain one, but the function guarantees it. */
+export function ingestQueueName(orgId: string): string {
+  return `ingest-${orgId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/** Where jobs that can never succeed (invalid payload, data the store rejects) are parked. */
+export const DEAD_LETTER_QUEUE = 'ingest-dead-letter';
+
+/**
+ * Options of every ingest job, in one table. Store failures are retried inside the worker with
+ * backoff while the job stays active (so nothing is dropped however long an outage lasts); the
+ * BullMQ attempts only cover a worker dying mid-job, which re-delivers the job.
+ */
+export const INGEST_JOB_OPTIONS = {
+  /** Re-deliveries after a worker crash or a stalled lock before the job is dead-lettered. */
+  attempts: 25,
+  backoff: { type: 'exponential', delay: 500 },
+  /** Completed jobs kept for inspection; their data is already in the store. */
+  removeOnComplete: { count: 1000 },
+  /** Failed jobs are copied to the dead-letter queue first; keep a window for debugging. */
+  removeOnFail: { count: 5000 },
+} as const;
