@@ -7,3 +7,4 @@ export * from './ingest/ingest-memories.v1';
 export * from './ingest/ingest-queue';
 export * from './memory/memory.wire';
 export * from './memory/memory-patterns';
+export * from './json-fields';

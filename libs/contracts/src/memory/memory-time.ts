@@ -4,6 +4,7 @@
  * Arc returns and what upstream clients parse.
  */
 export function formatTimeUs(timeUs: number): string {
+  if (!Number.isSafeInteger(timeUs)) throw new RangeError(`time ${String(timeUs)} µs is not a safe integer`);
   const ms = Math.floor(timeUs / 1000);
   const micros = timeUs - ms * 1000;
   const base = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
@@ -18,12 +19,20 @@ export function nowUs(): number {
   return wallMs * 1000 + subMs;
 }
 
-/** Parses an RFC 3339 timestamp (any fraction length, `Z` or offset) to µs; undefined if invalid. */
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses RFC 3339 as Arc and clients print it (`…:22Z`, `…:22.5Z`, `…:22.123456789Z`, any numeric
+ * offset) to µs; digits past the microsecond are truncated. Undefined when it is not a timestamp.
+ */
 export function parseTimeUs(text: string): number | undefined {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(text);
-  if (!match) return undefined;
-  const ms = Date.parse(`${match[1]}${match[3].toUpperCase()}`);
-  if (Number.isNaN(ms)) return undefined;
-  const fraction = (match[2] ?? '').padEnd(6, '0').slice(0, 6);
-  return ms * 1000 + Number(fraction);
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [, date, clock, fraction = '', zone] = m;
+  const ms = Date.parse(`${date}T${clock}.000Z`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== `${date}T${clock}`) return undefined;
+  const micros = Number((fraction + '000000').slice(0, 6));
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const offsetMinutes = zone.length === 1 ? 0 : sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  return (ms - offsetMinutes * 60_000) * 1000 + micros;
 }

@@ -1,0 +1,131 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StoreRejectedError, StoreUnavailableError } from '../port/store.exception';
+import { aMemory, BASE_US } from '../testing/memory-record.fixture';
+import { DuckDbMemoryStore } from './duckdb.adapter';
+import { COLUMN_DDL } from './duckdb-chunk.mapper';
+
+describe('DuckDbMemoryStore', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'memtrace-store-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function inspect<T>(path: string, sql: string): Promise<Record<string, unknown>[]> {
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    try {
+      return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+
+  it('gives back exactly what it was given, every field', async () => {
+    const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
+    const written = [
+      aMemory({ metadata: { reasoning: "it's faster", nested: { n: [1, 2] } }, tags: ['go', 'db'], importance: 1, memoryType: 'decision', parentId: 'p1', dedupKey: 'a'.repeat(32) }),
+      aMemory({ content: "quotes ' and \\ and 😀", importance: 0, sessionId: '' }),
+    ];
+    await store.write(written);
+    expect(await store.query({ filter: { orgId: 'org_a' }, order: 'asc', limit: 10 })).toEqual(written);
+    await store.close();
+  });
+
+  it('appends large batches through several data chunks, in one transaction, with the declared column types', async () => {
+    const path = join(dir, 'chunks.duckdb');
+    const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
+    const batch = Array.from({ length: 5000 }, (_, i) => aMemory({ timeUs: BASE_US + i, importance: i % 2 }));
+    await store.write(batch);
+    expect(await store.count({ orgId: 'org_a', sinceUs: BASE_US - 1, untilUs: BASE_US + 5000 })).toBe(5000);
+    const [first] = await store.query({ filter: { orgId: 'org_a', sinceUs: BASE_US - 1 }, order: 'asc', limit: 1 });
+    const [last] = await store.query({ filter: { orgId: 'org_a', untilUs: BASE_US + 5000 }, order: 'desc', limit: 1 });
+    expect([first.id, last.id]).toEqual([batch[0].id, batch[4999].id]);
+    await store.close();
+
+    const [types] = await inspect(path, `SELECT any_value(typeof(time)) AS t, any_value(typeof(importance)) AS i, count(*) AS n, sum(importance) AS s FROM memories`);
+    expect(types).toEqual({ t: 'TIMESTAMP WITH TIME ZONE', i: 'DOUBLE', n: 5000n, s: 2500 });
+  });
+
+  it('keeps data across reopen of a file', async () => {
+    const path = join(dir, 'reopen.duckdb');
+    const m = aMemory();
+    const first = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
+    await first.write([m]);
+    await first.close();
+    const second = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
+    expect(await second.query({ filter: { orgId: 'org_a', ids: [m.id] }, order: 'asc', limit: 1 })).toEqual([m]);
+    await second.close();
+  });
+
+  it('refuses to open a table whose columns are not the store layout (the appender writes by position)', async () => {
+    const path = join(dir, 'foreign.duckdb');
+    await inspect(path, `CREATE TABLE memories (time TIMESTAMPTZ, content VARCHAR)`);
+    await expect(DuckDbMemoryStore.open({ path, measurement: 'memories' })).rejects.toThrow(StoreRejectedError);
+  });
+
+  it('writes nothing of a batch holding an unstorable record', async () => {
+    const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
+    const batch = Array.from({ length: 3000 }, () => aMemory());
+    batch[2500] = { ...batch[2500], importance: NaN };
+    await expect(store.write(batch)).rejects.toThrow(StoreRejectedError);
+    expect(await store.count({ orgId: 'org_a' })).toBe(0);
+    await store.close();
+  });
+
+  it('rolls back the whole batch when DuckDB refuses a row in a later chunk', async () => {
+    const path = join(dir, 'check.duckdb');
+    await inspect(path, `CREATE TABLE memories (${COLUMN_DDL}, CHECK (content <> 'boom'))`);
+    const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
+    // Past the appender's own auto-flush threshold (100 chunks), so only the transaction keeps it whole.
+    const batch = Array.from({ length: 210_000 }, () => aMemory({ content: '' }));
+    batch[209_000] = { ...batch[209_000], content: 'boom' };
+    await expect(store.write(batch)).rejects.toThrow(StoreRejectedError);
+    expect(await store.count({ orgId: 'org_a' })).toBe(0);
+    await store.write(batch.slice(0, 10));
+    expect(await store.count({ orgId: 'org_a' })).toBe(10);
+    await store.close();
+  });
+
+  it('counts by type, confirms visible ids within a time range, and deletes within an org', async () => {
+    const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
+    const a = aMemory({ memoryType: 'decision' });
+    const b = aMemory({ memoryType: 'decision' });
+    const c = aMemory({ memoryType: 'entity' });
+    const other = aMemory({ orgId: 'org_b', memoryType: 'decision' });
+    await store.write([a, b, c, other]);
+
+    expect(await store.countByType({ orgId: 'org_a' })).toEqual({ decision: 2, entity: 1 });
+    expect(await store.findVisibleIds('org_a', [a.id, b.id, other.id, 'missing'], a.timeUs, b.timeUs)).toEqual(new Set([a.id, b.id]));
+    expect(await store.findVisibleIds('org_a', [a.id, c.id], a.timeUs + 1, c.timeUs)).toEqual(new Set([c.id]));
+    expect(await store.delete({ orgId: 'org_a', memoryTypes: ['decision'] })).toBe(2);
+    expect(await store.count({ orgId: 'org_a' })).toBe(1);
+    expect(await store.count({ orgId: 'org_b' })).toBe(1);
+    await store.close();
+  });
+
+  it('serialises concurrent writes and reads on its connection', async () => {
+    const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
+    const batches = Array.from({ length: 8 }, () => Array.from({ length: 300 }, () => aMemory()));
+    await Promise.all(batches.flatMap((batch) => [store.write(batch), store.count({ orgId: 'org_a' })]));
+    expect(await store.count({ orgId: 'org_a' })).toBe(2400);
+    await store.close();
+  });
+
+  it('answers ping, refuses a bad query as rejected and reports unavailable once closed', async () => {
+    const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
+    await expect(store.ping()).resolves.toBeUndefined();
+    await expect(store.query({ filter: { orgId: '' }, order: 'asc', limit: 1 })).rejects.toThrow(StoreRejectedError);
+    await store.close();
+    await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
+    await expect(store.write([aMemory()])).rejects.toThrow(StoreUnavailableError);
+  });
+
+  it('refuses an invalid measurement before opening anything', async () => {
+    await expect(DuckDbMemoryStore.open({ path: ':memory:', measurement: 'mem-ories' })).rejects.toThrow(StoreRejectedError);
+  });
+});

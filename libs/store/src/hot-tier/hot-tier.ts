@@ -1,0 +1,67 @@
+import type { MemoryFilter, MemoryRecord } from '@memtrace/contracts';
+import type { Redis } from 'ioredis';
+import { matchesFilter } from '../filter/memory-filter.predicate';
+
+/**
+ * Acknowledged memories that the store may not show yet (design §5): written by the gateway before
+ * it answers 201, trimmed by the ingest worker once the store confirms them. Per org, a sorted set
+ * (time → id) bounds reads to the filter's time window and a hash holds the records. Reads apply the
+ * same `MemoryFilter` predicate as the SQL builder, so a merge by id is exact.
+ */
+export class HotTier {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {}
+
+  private keys(orgId: string) {
+    return { index: `${this.keyPrefix}:hot:${orgId}:time`, rows: `${this.keyPrefix}:hot:${orgId}:rows` };
+  }
+
+  async add(orgId: string, records: readonly MemoryRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const { index, rows } = this.keys(orgId);
+    const multi = this.redis.multi();
+    multi.zadd(index, ...records.flatMap((r) => [r.timeUs, r.id]));
+    multi.hset(rows, ...records.flatMap((r) => [r.id, JSON.stringify(r)]));
+    await multi.exec();
+  }
+
+  async remove(orgId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const { index, rows } = this.keys(orgId);
+    await this.redis.multi().zrem(index, ...ids).hdel(rows, ...ids).exec();
+  }
+
+  /** Every unconfirmed memory of the org that matches the filter, in no particular order. */
+  async find(filter: MemoryFilter): Promise<MemoryRecord[]> {
+    const { index, rows } = this.keys(filter.orgId);
+    const min = filter.sinceUs !== undefined ? `(${filter.sinceUs}` : '-inf';
+    const max = filter.untilUs !== undefined ? `(${filter.untilUs}` : '+inf';
+    const ids = await this.redis.zrangebyscore(index, min, max);
+    if (ids.length === 0) return [];
+    const values = await this.redis.hmget(rows, ...ids);
+    const records: MemoryRecord[] = [];
+    for (const value of values) {
+      if (value === null) continue; // trimmed between the two reads
+      const record = JSON.parse(value) as MemoryRecord;
+      if (record.orgId === filter.orgId && matchesFilter(record, filter)) records.push(record);
+    }
+    return records;
+  }
+
+  async size(orgId: string): Promise<number> {
+    return this.redis.zcard(this.keys(orgId).index);
+  }
+
+  /**
+   * Drops entries older than `maxAgeMs`: the rare phantom left by a gateway that died between
+   * writing here and enqueueing (the client never got its 201), so the tier stays bounded.
+   */
+  async sweep(orgId: string, maxAgeMs: number, nowUs: number): Promise<number> {
+    const { index } = this.keys(orgId);
+    const stale = await this.redis.zrangebyscore(index, '-inf', `(${nowUs - maxAgeMs * 1000}`);
+    await this.remove(orgId, stale);
+    return stale.length;
+  }
+}

@@ -1,0 +1,39 @@
+import type { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
+
+/**
+ * The storage port: one org's memories, in Arc or an embedded DuckDB. Every operation is scoped by
+ * the filter's mandatory `orgId`. Failures are `StoreUnavailableError` (retry / 503) or
+ * `StoreRejectedError` (dead-letter / 400).
+ */
+export interface MemoryStore {
+  /** Appends the rows as one batch. Arc only buffers them: see `findVisibleIds`. */
+  write(records: readonly MemoryRecord[]): Promise<void>;
+  /** Rows matching the filter, ordered by (time, id) in `q.order`, paged by limit/offset. */
+  query(q: MemoryQuery): Promise<MemoryRecord[]>;
+  count(filter: MemoryFilter): Promise<number>;
+  /** Counts per `memory_type`; types without rows are absent. */
+  countByType(filter: MemoryFilter): Promise<Record<string, number>>;
+  /**
+   * Which of `ids` (of `orgId`, written with times in [minUs, maxUs] inclusive) are queryable now:
+   * the worker's confirmation that a batch is visible. One query, bounded by the batch's time range.
+   */
+  findVisibleIds(orgId: string, ids: readonly string[], minUs: number, maxUs: number): Promise<Set<string>>;
+  /** Deletes the matching rows and returns how many went. Arc deletes flushed rows only. */
+  delete(filter: MemoryFilter): Promise<number>;
+  /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where an org's memories live: the data of a `store_bindings` row, token decrypted. */
+export interface StoreBinding {
+  kind: 'arc' | 'duckdb';
+  /** Arc base URL (`http://arc:8000`), or for DuckDB a file path or `:memory:`. */
+  url: string;
+  /** Arc database (`x-arc-database`); unused by DuckDB. */
+  database: string;
+  /** Table / measurement name, `^[A-Za-z][A-Za-z0-9_]*$`. */
+  measurement: string;
+  /** Arc bearer token; omitted when Arc runs without auth. */
+  token?: string;
+}

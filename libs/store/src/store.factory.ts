@@ -1,0 +1,27 @@
+import { ArcMemoryStore } from './arc/arc.adapter';
+import { DuckDbMemoryStore } from './duckdb/duckdb.adapter';
+import type { MemoryStore, StoreBinding } from './port/memory-store.port';
+import { StoreRejectedError } from './port/store.exception';
+
+export interface StoreFactoryOptions {
+  /** Arc per-request timeout; default 30 s. */
+  arcTimeoutMs?: number;
+}
+
+/** Opens the store a binding describes. DuckDB opens (and creates) its file; Arc opens nothing yet. */
+export async function createStore(binding: StoreBinding, options: StoreFactoryOptions = {}): Promise<MemoryStore> {
+  switch (binding.kind) {
+    case 'arc':
+      return new ArcMemoryStore({
+        url: binding.url,
+        database: binding.database,
+        measurement: binding.measurement,
+        token: binding.token,
+        timeoutMs: options.arcTimeoutMs,
+      });
+    case 'duckdb':
+      return DuckDbMemoryStore.open({ path: binding.url, measurement: binding.measurement });
+    default:
+      throw new StoreRejectedError(`unknown store kind ${JSON.stringify((binding as { kind?: unknown }).kind)}`);
+  }
+}

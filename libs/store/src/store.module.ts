@@ -1,0 +1,38 @@
+import { Global, Inject, Module, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@memtrace/config';
+import { RedisService } from '@memtrace/redis';
+import { StoreBindingResolver } from '@memtrace/tenancy';
+import { HotTier } from './hot-tier/hot-tier';
+import { StoreRegistry } from './store.registry';
+
+/**
+ * Nest wiring of the store layer (the classes themselves are framework-free): the hot tier for
+ * every app, and the registry of open stores for the apps that touch a store (worker, query).
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: HotTier,
+      inject: [RedisService, AppConfig],
+      useFactory: (redis: RedisService, config: AppConfig) => new HotTier(redis.client, config.redis.prefix),
+    },
+    {
+      provide: StoreRegistry,
+      inject: [StoreBindingResolver, AppConfig],
+      useFactory: (resolver: StoreBindingResolver, config: AppConfig) => {
+        const registry = new StoreRegistry((orgId) => resolver.resolve(orgId), { arcTimeoutMs: config.ingest.storeTimeoutMs });
+        resolver.onChange((orgId) => void registry.evict(orgId));
+        return registry;
+      },
+    },
+  ],
+  exports: [HotTier, StoreRegistry],
+})
+export class StoreModule implements OnModuleDestroy {
+  constructor(@Inject(StoreRegistry) private readonly registry: StoreRegistry) {}
+
+  async onModuleDestroy() {
+    await this.registry.close();
+  }
+}
