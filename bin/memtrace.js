@@ -12,8 +12,8 @@ let entry = join(dist, 'admin', 'src', 'cli', 'main.js');
 if (serving && !args.includes('--help') && !args.includes('-h')) {
   const i = args.indexOf('--app');
   const app = i >= 0 ? args[i + 1] : (args.find((a) => a.startsWith('--app=')) || '--app=standalone').slice(6);
-  if (!['standalone', 'gateway', 'admin'].includes(app)) {
-    process.stderr.write(`error: unknown app '${app}' (standalone, gateway, admin)\n`);
+  if (!['standalone', 'gateway', 'admin', 'ingest-worker'].includes(app)) {
+    process.stderr.write(`error: unknown app '${app}' (standalone, gateway, admin, ingest-worker)\n`);
     process.exit(1);
   }
   entry = join(dist, app, 'src', 'main.js');

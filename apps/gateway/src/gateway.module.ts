@@ -1,10 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MetricsController } from '@memtrace/http';
+import { StoreModule } from '@memtrace/store';
 import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { AuthController } from './auth/auth.controller';
 import { HealthController } from './health/health.controller';
 import { TenantHealthService } from './health/tenant-health.service';
+import { DedupService } from './memories/dedup.service';
+import { IngestProducer } from './memories/ingest.producer';
+import { MemoriesController } from './memories/memories.controller';
+import { MemoryWriteService } from './memories/memory-write.service';
 
 /** Root module of the public REST API (upstream's routes under /api/v1, plus /health and /ready). */
 @Module({})
@@ -12,9 +17,9 @@ export class GatewayModule {
   static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [TenancyModule.forRoot({ name: 'gateway', ...options })],
-      controllers: [HealthController, AuthController, MetricsController],
-      providers: [TenantHealthService, { provide: APP_GUARD, useExisting: AuthGuard }],
+      imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule],
+      controllers: [HealthController, AuthController, MemoriesController, MetricsController],
+      providers: [TenantHealthService, DedupService, IngestProducer, MemoryWriteService, { provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }
 }

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { AppConfig } from '@memtrace/config';
-import { runServer } from '@memtrace/http';
+import { httpClosable, runServer } from '@memtrace/http';
 import { prepareGateway } from './gateway.server';
 
 void runServer('gateway', async (config: AppConfig) => {
   const gateway = await prepareGateway({ config });
   await gateway.listen();
-  return [gateway.app];
+  return [httpClosable(gateway.app)];
 });

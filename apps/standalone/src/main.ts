@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppConfig } from '@memtrace/config';
-import { runServer } from '@memtrace/http';
+import { httpClosable, runServer } from '@memtrace/http';
 import { createLogger, Metrics } from '@memtrace/observability';
 import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import { prepareAdmin } from '../../admin/src/admin.server';
 import { prepareGateway } from '../../gateway/src/gateway.server';
+import { startIngestWorker } from '../../ingest-worker/src/ingest-worker.server';
 
 /**
  * Everything in one process: the quickstart and `npm start`. It exists because an embedded DuckDB
@@ -20,14 +21,16 @@ async function startStandalone(config: AppConfig) {
   const gateway = await prepareGateway({ config, logger: logger.child({ app: 'gateway' }), metrics, bootstrap: false });
   const admin = await prepareAdmin({ config, logger: logger.child({ app: 'admin' }), metrics, bootstrap: false });
   await bootstrapOnStart(gateway.app.get(BootstrapService), config, logger, { embeddedStorePath });
+  // The worker owns the embedded DuckDB file for this process.
+  const worker = await startIngestWorker({ config, logger: logger.child({ app: 'ingest-worker' }), metrics });
   await gateway.listen();
   await admin.listen();
   logger.info(
     { gateway: `http://${config.http.host}:${config.http.gatewayPort}`, admin: `http://${config.http.host}:${config.http.adminPort}` },
     'memtrace standalone ready',
   );
-  // Stop taking requests first, then the control plane.
-  return [gateway.app, admin.app];
+  // Stop taking requests first, then finish and confirm queued work, then the control plane.
+  return [httpClosable(gateway.app), ...worker, httpClosable(admin.app)];
 }
 
 void runServer('standalone', startStandalone);

@@ -10,6 +10,27 @@ export class AppConfig {
   readonly bootstrap: { keyFile?: string; operatorOrgId: string };
   readonly dataDir: string;
   readonly auth: { cacheTtlMs: number };
+  readonly writes: {
+    dedupEnabled: boolean;
+    dedupWindowSeconds: number;
+    maxContentBytes: number;
+    maxMetadataBytes: number;
+    maxBatchSize: number;
+    maxTags: number;
+    hotTierMaxAgeMs: number;
+  };
+  readonly ingest: {
+    batchRows: number;
+    batchMs: number;
+    concurrency: number;
+    idleCloseMs: number;
+    shutdownTimeoutMs: number;
+    lockMs: number;
+    port: number;
+    storeTimeoutMs: number;
+    retryMaxDelayMs: number;
+    confirmTimeoutMs: number;
+  };
 
   constructor(env: Env) {
     this.database = { url: env.DATABASE_URL };
@@ -25,6 +46,27 @@ export class AppConfig {
     this.bootstrap = { keyFile: env.MEMTRACE_BOOTSTRAP_KEY_FILE || undefined, operatorOrgId: env.MEMTRACE_OPERATOR_ORG };
     this.dataDir = env.MEMTRACE_DATA_DIR;
     this.auth = { cacheTtlMs: env.MEMTRACE_AUTH_CACHE_TTL_MS };
+    this.writes = {
+      dedupEnabled: env.MEMTRACE_DEDUP_ENABLED,
+      dedupWindowSeconds: env.MEMTRACE_DEDUP_WINDOW_HOURS * 3600,
+      maxContentBytes: env.MEMTRACE_MAX_CONTENT_BYTES,
+      maxMetadataBytes: env.MEMTRACE_MAX_METADATA_BYTES,
+      maxBatchSize: env.MEMTRACE_MAX_BATCH_SIZE,
+      maxTags: env.MEMTRACE_MAX_TAGS,
+      hotTierMaxAgeMs: env.MEMTRACE_HOT_TIER_MAX_AGE_MS,
+    };
+    this.ingest = {
+      batchRows: env.MEMTRACE_INGEST_BATCH_ROWS,
+      batchMs: env.MEMTRACE_INGEST_BATCH_MS,
+      concurrency: env.MEMTRACE_INGEST_CONCURRENCY,
+      idleCloseMs: env.MEMTRACE_WORKER_IDLE_CLOSE_MS,
+      shutdownTimeoutMs: env.MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS,
+      lockMs: env.MEMTRACE_WORKER_LOCK_MS,
+      port: env.MEMTRACE_WORKER_PORT,
+      storeTimeoutMs: env.MEMTRACE_STORE_TIMEOUT_MS,
+      retryMaxDelayMs: env.MEMTRACE_RETRY_MAX_DELAY_MS,
+      confirmTimeoutMs: env.MEMTRACE_CONFIRM_TIMEOUT_MS,
+    };
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -7,6 +7,11 @@ import { z } from 'zod';
  */
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const boolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 export const envSchema = z.object({
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/memtrace'),
@@ -26,6 +31,23 @@ export const envSchema = z.object({
   MEMTRACE_OPERATOR_ORG: z.string().default('org_default'),
   MEMTRACE_AUTH_CACHE_TTL_MS: positiveInt(30_000),
   MEMTRACE_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024),
+  MEMTRACE_DEDUP_ENABLED: boolean(true),
+  MEMTRACE_DEDUP_WINDOW_HOURS: positiveInt(24),
+  MEMTRACE_MAX_CONTENT_BYTES: positiveInt(64 * 1024),
+  MEMTRACE_MAX_METADATA_BYTES: positiveInt(64 * 1024),
+  MEMTRACE_MAX_BATCH_SIZE: positiveInt(1000),
+  MEMTRACE_MAX_TAGS: positiveInt(64),
+  MEMTRACE_INGEST_BATCH_ROWS: positiveInt(1000),
+  MEMTRACE_INGEST_BATCH_MS: positiveInt(50),
+  MEMTRACE_INGEST_CONCURRENCY: positiveInt(2000),
+  MEMTRACE_WORKER_IDLE_CLOSE_MS: positiveInt(60_000),
+  MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+  MEMTRACE_WORKER_LOCK_MS: positiveInt(30_000),
+  MEMTRACE_WORKER_PORT: port(9102),
+  MEMTRACE_STORE_TIMEOUT_MS: positiveInt(10_000),
+  MEMTRACE_RETRY_MAX_DELAY_MS: positiveInt(30_000),
+  MEMTRACE_CONFIRM_TIMEOUT_MS: positiveInt(30_000),
+  MEMTRACE_HOT_TIER_MAX_AGE_MS: positiveInt(6 * 3600 * 1000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -25,8 +25,9 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimitBytes,
     logger: false,
-    // Upstream (Fiber) routes case-insensitively and tolerates a trailing slash.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // Upstream (Fiber) routes case-insensitively and tolerates a trailing slash. Ids may be 128
+    // characters, percent-encoded up to three times longer (Fastify's default limit is 100).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
@@ -61,4 +62,18 @@ export async function listenHttpApp(app: NestFastifyApplication, options: HttpAp
 export function listeningPort(app: NestFastifyApplication): number {
   const address = app.getHttpServer().address();
   return typeof address === 'object' && address ? address.port : 0;
+}
+
+/**
+ * Graceful stop of an HTTP app: stop accepting and let in-flight requests finish first, then close
+ * the app. (Nest's own close() runs the modules' destroy hooks, which close Redis and PostgreSQL,
+ * before it closes the server, so requests still in flight would fail.)
+ */
+export function httpClosable(app: NestFastifyApplication): { close(): Promise<void> } {
+  return {
+    async close() {
+      await app.getHttpAdapter().getInstance().close();
+      await app.close();
+    },
+  };
 }

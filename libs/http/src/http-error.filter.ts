@@ -36,12 +36,18 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
+      // Fastify's body-parsing failures reach here wrapped by Nest; answer them as upstream did.
+      const code = typeof response === 'object' ? (response as { code?: unknown }).code : undefined;
+      if (typeof code === 'string' && code.startsWith('FST_')) {
+        const message = String((response as { message?: unknown }).message ?? exception.message);
+        return { status, body: { error: fastifyMessage({ name: 'FastifyError', code, message }), code: 'bad_request' } };
+      }
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return { status, body: { error: Array.isArray(message) ? message.join('; ') : String(message) } };
     }
     const fastifyError = exception as FastifyError;
     if (fastifyError?.code?.startsWith('FST_') && fastifyError.statusCode && fastifyError.statusCode < 500) {
-      return { status: fastifyError.statusCode, body: { error: fastifyMessage(fastifyError) } };
+      return { status: fastifyError.statusCode, body: { error: fastifyMessage(fastifyError), code: 'bad_request' } };
     }
     this.logger.error({ reqId: request.id, err: exception }, 'unhandled error');
     return { status: 500, body: { error: `internal error (request id ${request.id})`, code: 'internal' } };

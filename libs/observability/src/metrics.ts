@@ -39,6 +39,56 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly memoriesAccepted = new Counter({
+    name: 'memtrace_memories_accepted_total',
+    help: 'Memories acknowledged (201) by the gateway, by org',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+  readonly dedupHits = new Counter({
+    name: 'memtrace_dedup_hits_total',
+    help: 'Writes recognised as duplicates (409 or skipped in a batch), by org',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+  readonly ingestRowsWritten = new Counter({
+    name: 'memtrace_ingest_rows_written_total',
+    help: 'Rows written to a store and confirmed visible, by org',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+  readonly ingestRetries = new Counter({
+    name: 'memtrace_ingest_retries_total',
+    help: 'Store writes or confirmations retried after a failure, by org and stage',
+    labelNames: ['org', 'stage'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: 'memtrace_ingest_dead_letters_total',
+    help: 'Jobs parked in the dead-letter queue, by org and reason',
+    labelNames: ['org', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'memtrace_ingest_queue_depth',
+    help: 'Jobs waiting or delayed in an org ingest queue',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+  readonly hotTierSize = new Gauge({
+    name: 'memtrace_hot_tier_size',
+    help: 'Acknowledged memories not yet confirmed visible in the store, by org',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+  readonly storeLatency = new Histogram({
+    name: 'memtrace_store_request_duration_seconds',
+    help: 'Store request latency, by org and operation',
+    labelNames: ['org', 'operation'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

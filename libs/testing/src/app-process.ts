@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
-export type AppName = 'gateway' | 'admin' | 'standalone';
+export type AppName = 'gateway' | 'admin' | 'standalone' | 'ingest-worker';
 
 export interface AppProcess {
   child: ChildProcess;
@@ -21,7 +21,7 @@ export interface AppProcess {
  * until each of its HTTP apps logs `listening`.
  */
 export async function spawnApp(app: AppName, env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<AppProcess> {
-  const expected = app === 'standalone' ? ['gateway', 'admin'] : [app];
+  const expected = app === 'standalone' ? ['gateway', 'admin', 'ingest-worker'] : [app];
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, MEMTRACE_LOG_LEVEL: env.MEMTRACE_LOG_LEVEL === 'silent' ? 'info' : (env.MEMTRACE_LOG_LEVEL ?? 'info') },
@@ -56,7 +56,8 @@ export async function spawnApp(app: AppName, env: Record<string, string>, option
     stderr: () => err,
     stop: (graceMs = 10_000) =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // A process killed by a signal has exitCode null but a signalCode: it is gone all the same.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
         child.once('exit', (code) => (clearTimeout(kill), resolve(code)));
         child.kill('SIGTERM');

@@ -20,6 +20,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     MEMTRACE_SERVER_HOST: '127.0.0.1',
     MEMTRACE_SERVER_PORT: '0',
     MEMTRACE_ADMIN_PORT: '0',
+    MEMTRACE_WORKER_PORT: '0',
     MEMTRACE_LOG_LEVEL: 'silent',
     ...overrides,
   };

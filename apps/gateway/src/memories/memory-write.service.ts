@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@memtrace/config';
+import { AppError, dedupKey, MemoryRecord, MemoryWire, toMemoryWire } from '@memtrace/contracts';
+import { LOGGER, Metrics } from '@memtrace/observability';
+import { HotTier } from '@memtrace/store';
+import { StoreBindingResolver } from '@memtrace/tenancy';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { parseCreateMemories, WriteLimits } from './create-memory.parser';
+import { DedupClaim, DedupService } from './dedup.service';
+import { IngestProducer } from './ingest.producer';
+import { MonotonicClock } from './monotonic-clock';
+
+export type WriteResult = MemoryWire | { memories: MemoryWire[]; count: number };
+
+/**
+ * The write path of design §4: validate, stamp (id, time, dedup key), claim dedup keys, make the
+ * rows readable in the hot tier, enqueue one job, answer 201. Nothing here touches the store; a 201
+ * means the memories are in Redis (durable with AOF) and will reach the store.
+ */
+@Injectable()
+export class MemoryWriteService {
+  private readonly clock = new MonotonicClock();
+  private readonly limits: WriteLimits;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly bindings: StoreBindingResolver,
+    private readonly dedup: DedupService,
+    private readonly producer: IngestProducer,
+    private readonly hotTier: HotTier,
+    private readonly metrics: Metrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.limits = config.writes;
+  }
+
+  async create(orgId: string, body: unknown, requestId: string): Promise<WriteResult> {
+    const parsed = parseCreateMemories(body, this.limits);
+    // Upstream order: validation first, then the org's store (503 without one).
+    await this.bindings.resolve(orgId);
+    const records = parsed.memories.map((m): MemoryRecord => {
+      const id = uuidv7();
+      const key = m.dedupKey || (this.config.writes.dedupEnabled ? dedupKey(m.agentId, m.eventType, m.content) : '');
+      return { ...m, id, orgId, timeUs: this.clock.next(), dedupKey: key };
+    });
+    const claims: DedupClaim[] = records.map((r) => ({ key: this.config.writes.dedupEnabled ? r.dedupKey : '', owner: r.id }));
+    const claimed = await this.dedup.claim(orgId, claims);
+    const accepted = records.filter((_, i) => claimed[i]);
+    const duplicates = records.length - accepted.length;
+    if (duplicates > 0) this.metrics.dedupHits.inc({ org: orgId }, duplicates);
+    if (!parsed.batch && accepted.length === 0) throw new AppError('conflict', 'duplicate memory');
+
+    if (accepted.length > 0) await this.accept(orgId, accepted, claims.filter((_, i) => claimed[i]), requestId);
+    const wires = accepted.map(toMemoryWire);
+    return parsed.batch ? { memories: wires, count: wires.length } : wires[0];
+  }
+
+  /** Hot tier first, so the worker can never confirm (and trim) a row the tier does not hold yet. */
+  private async accept(orgId: string, records: MemoryRecord[], claims: DedupClaim[], requestId: string) {
+    try {
+      await this.hotTier.add(orgId, records);
+      await this.producer.enqueue({ v: 1, orgId, requestId, memories: records });
+    } catch (error) {
+      this.logger.error({ orgId, reqId: requestId, err: (error as Error).message }, 'could not queue a write');
+      await Promise.allSettled([this.hotTier.remove(orgId, records.map((r) => r.id)), this.dedup.release(orgId, claims)]);
+      throw new AppError('store_unavailable', 'could not queue the write; nothing was stored', 'retry shortly; the queue (Redis) is unreachable');
+    }
+    this.metrics.memoriesAccepted.inc({ org: orgId }, records.length);
+  }
+}

@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { MetricsController } from '@memtrace/http';
+import { StoreModule } from '@memtrace/store';
+import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { WorkerHealthController } from './health/worker-health.controller';
+import { DeadLetterService } from './ingest/dead-letter.service';
+import { WorkerRegistry } from './tenants/worker-registry.service';
+
+/** The ingest worker: per-org queue consumers that batch, write, confirm and ack. */
+@Module({ providers: [DeadLetterService, WorkerRegistry], exports: [WorkerRegistry] })
+export class IngestModule {}
+
+/** Root module of the ingest-worker process (HTTP only for /health and /metrics). */
+@Module({})
+export class IngestWorkerModule {
+  static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
+    return {
+      module: IngestWorkerModule,
+      imports: [TenancyModule.forRoot({ name: 'ingest-worker', ...options }), StoreModule, IngestModule],
+      controllers: [WorkerHealthController, MetricsController],
+      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { DEAD_LETTER_QUEUE } from '@memtrace/contracts';
+import { LOGGER, Metrics } from '@memtrace/observability';
+import { RedisService } from '@memtrace/redis';
+import { Job, Queue } from 'bullmq';
+import type { Logger } from 'pino';
+
+/**
+ * Parks jobs that can never succeed (a payload failing its schema, rows the store rejects as
+ * invalid, a job that exhausted its re-deliveries) with their payload and the reason, so an
+ * operator can inspect and replay them. Nothing leaves a queue without landing here or in the store.
+ */
+@Injectable()
+export class DeadLetterService implements OnModuleDestroy {
+  private readonly queue: Queue;
+
+  constructor(
+    redis: RedisService,
+    private readonly metrics: Metrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.queue = new Queue(DEAD_LETTER_QUEUE, { connection: redis.client, prefix: redis.key('bull') });
+  }
+
+  async park(orgId: string, job: Job, reason: string, kind: 'invalid-payload' | 'store-rejected' | 'exhausted'): Promise<void> {
+    await this.queue.add(
+      'dead-letter',
+      { orgId, queue: job.queueName, jobId: job.id, jobName: job.name, reason, kind, payload: job.data, parkedAt: new Date().toISOString() },
+      { jobId: `${job.queueName}-${job.id}`, removeOnComplete: false, removeOnFail: false },
+    );
+    this.metrics.deadLetters.inc({ org: orgId, reason: kind });
+    this.logger.error({ orgId, queue: job.queueName, jobId: job.id, kind, reason }, 'ingest job dead-lettered');
+  }
+
+  async onModuleDestroy() {
+    await this.queue.close();
+  }
+}

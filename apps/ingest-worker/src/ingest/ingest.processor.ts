@@ -1,0 +1,35 @@
+import { INGEST_MEMORIES_V1, ingestMemoriesV1Schema, MemoryRecord } from '@memtrace/contracts';
+import { Job, UnrecoverableError } from 'bullmq';
+import { DeadLetterService } from './dead-letter.service';
+import { OrgBatcher, PoisonBatchError } from './org-batcher';
+
+/**
+ * The BullMQ processor of one org's queue. Each payload is parsed with its versioned contract before
+ * use; a job name without a handler, or a payload failing its schema, is dead-lettered (it may come
+ * from a newer or broken deploy) instead of crashing the worker or being dropped.
+ */
+export function ingestProcessor(orgId: string, batcher: OrgBatcher, deadLetters: DeadLetterService) {
+  return async (job: Job): Promise<void> => {
+    const records = parseJob(orgId, job);
+    if (typeof records === 'string') {
+      await deadLetters.park(orgId, job, records, 'invalid-payload');
+      throw new UnrecoverableError(records);
+    }
+    try {
+      await batcher.submit(records);
+    } catch (error) {
+      if (!(error instanceof PoisonBatchError)) throw error;
+      await deadLetters.park(orgId, job, `store rejected the rows: ${error.message}`, 'store-rejected');
+      throw new UnrecoverableError(error.message);
+    }
+  };
+}
+
+/** The job's rows, or why it cannot be processed. */
+function parseJob(orgId: string, job: Job): MemoryRecord[] | string {
+  if (job.name !== INGEST_MEMORIES_V1) return `no handler for job name '${job.name}'`;
+  const parsed = ingestMemoriesV1Schema.safeParse(job.data);
+  if (!parsed.success) return `payload fails ${INGEST_MEMORIES_V1}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+  if (parsed.data.orgId !== orgId) return `payload of org '${parsed.data.orgId}' found in the queue of '${orgId}'`;
+  return parsed.data.memories.map((m) => ({ ...m, orgId }));
+}

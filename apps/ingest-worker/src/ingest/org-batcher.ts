@@ -1,0 +1,168 @@
+import { MemoryRecord } from '@memtrace/contracts';
+import { Metrics } from '@memtrace/observability';
+import { HotTier, MemoryStore, StoreRegistry, StoreRejectedError } from '@memtrace/store';
+import type { Logger } from 'pino';
+import { backoffDelayMs, sleep } from './retry-backoff';
+
+export interface BatcherSettings {
+  batchRows: number;
+  batchMs: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  confirmTimeoutMs: number;
+}
+
+export interface BatcherDeps {
+  stores: StoreRegistry;
+  hotTier: HotTier;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** The store refused these rows as invalid: retrying cannot help, the job goes to the dead letters. */
+export class PoisonBatchError extends Error {}
+
+/** The process is shutting down before the rows were confirmed: the job must be re-delivered. */
+export class BatcherClosedError extends Error {}
+
+interface Pending {
+  records: MemoryRecord[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+const CONFIRM_POLL_MS = [0, 20, 50, 100, 200, 400, 800];
+
+/**
+ * Gathers the rows of many jobs of one org into store batches (size or age trigger), writes each
+ * batch, confirms its rows are visible to queries (Arc's 204 only means "buffered"), trims them from
+ * the hot tier, and only then lets the jobs complete. Store outages are retried with backoff for as
+ * long as they last; the backlog stays in Redis because the worker's concurrency bounds what it holds.
+ */
+export class OrgBatcher {
+  private pending: Pending[] = [];
+  private pendingRows = 0;
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private closing = false;
+
+  constructor(
+    readonly orgId: string,
+    private readonly settings: BatcherSettings,
+    private readonly deps: BatcherDeps,
+  ) {}
+
+  /** Resolves when the rows are durably in the store and visible; rejects with a typed error otherwise. */
+  submit(records: MemoryRecord[]): Promise<void> {
+    if (this.closing) return Promise.reject(new BatcherClosedError('worker is shutting down'));
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ records, resolve, reject });
+      this.pendingRows += records.length;
+      if (this.pendingRows >= this.settings.batchRows) this.kick();
+      else this.timer ??= setTimeout(() => this.kick(), this.settings.batchMs);
+    });
+  }
+
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.flushing;
+  }
+
+  /** Stops accepting rows and flushes what it holds; rows not confirmed by then are refused. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.kick();
+    await this.flushing;
+  }
+
+  private kick() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.length > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.takeBatch();
+      await this.settle(batch);
+    }
+  }
+
+  /** Whole jobs, up to the batch size (a single larger job goes alone). */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    let rows = 0;
+    while (this.pending.length > 0 && (batch.length === 0 || rows + this.pending[0].records.length <= this.settings.batchRows)) {
+      const next = this.pending.shift()!;
+      rows += next.records.length;
+      batch.push(next);
+    }
+    this.pendingRows -= rows;
+    return batch;
+  }
+
+  private async settle(batch: Pending[]): Promise<void> {
+    try {
+      await this.writeConfirmed(batch.flatMap((p) => p.records));
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (error instanceof PoisonBatchError && batch.length > 1) {
+        // Find the poison job(s): write each job on its own.
+        for (const p of batch) await this.settle([p]);
+        return;
+      }
+      for (const p of batch) p.reject(error as Error);
+    }
+  }
+
+  private async writeConfirmed(records: MemoryRecord[]): Promise<void> {
+    let remaining = records;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const store = await this.deps.stores.forOrg(this.orgId);
+        await this.timed('write', () => store.write(remaining));
+        remaining = await this.confirm(store, remaining);
+        if (remaining.length === 0) break;
+        throw new Error(`${remaining.length} rows not visible after ${this.settings.confirmTimeoutMs} ms`);
+      } catch (error) {
+        if (error instanceof StoreRejectedError) throw new PoisonBatchError(error.message);
+        if (this.closing) throw new BatcherClosedError(`shutting down with unconfirmed rows: ${(error as Error).message}`);
+        this.deps.metrics.ingestRetries.inc({ org: this.orgId, stage: 'write' });
+        const delay = backoffDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxDelayMs);
+        this.deps.logger.warn({ orgId: this.orgId, rows: remaining.length, attempt, delayMs: delay, err: (error as Error).message }, 'store write failed; retrying');
+        await sleep(delay);
+      }
+    }
+    const ids = records.map((r) => r.id);
+    await this.deps.hotTier.remove(this.orgId, ids);
+    this.deps.metrics.ingestRowsWritten.inc({ org: this.orgId }, records.length);
+  }
+
+  /** Polls the batch's ids (one query, bounded by its time range) until all are visible; returns the missing rows. */
+  private async confirm(store: MemoryStore, records: MemoryRecord[]): Promise<MemoryRecord[]> {
+    let missing = records;
+    const started = Date.now();
+    for (let poll = 0; missing.length > 0; poll++) {
+      const wait = CONFIRM_POLL_MS[Math.min(poll, CONFIRM_POLL_MS.length - 1)];
+      if (Date.now() - started + wait > this.settings.confirmTimeoutMs) break;
+      if (wait > 0) await sleep(wait);
+      const times = missing.map((r) => r.timeUs);
+      const visible = await this.timed('confirm', () =>
+        store.findVisibleIds(this.orgId, missing.map((r) => r.id), Math.min(...times), Math.max(...times)),
+      );
+      missing = missing.filter((r) => !visible.has(r.id));
+    }
+    return missing;
+  }
+
+  private async timed<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    const end = this.deps.metrics.storeLatency.startTimer({ org: this.orgId, operation });
+    try {
+      return await run();
+    } finally {
+      end();
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { AppProcess } from '@memtrace/testing';
+import { arcRows, createIngestStack, IngestStack, queueCounts, waitFor, waitForAcknowledged, writeLoad, writeMemory } from './ingest-fixtures';
+
+jest.setTimeout(180_000);
+
+/** Rows written twice must be the same memory: same content always carries the same id. */
+function expectOneIdPerContent(rows: Array<{ id: string; content: string }>) {
+  const idsByContent = new Map<string, Set<string>>();
+  for (const row of rows) idsByContent.set(row.content, (idsByContent.get(row.content) ?? new Set()).add(row.id));
+  for (const [content, ids] of idsByContent) expect({ content, ids: [...ids] }).toEqual({ content, ids: [...ids].slice(0, 1) });
+}
+
+describe('durable ingest: gateways → per-org BullMQ queue → ingest worker → Arc (double, 100 ms buffer age)', () => {
+  let stack: IngestStack;
+  let gateways: AppProcess[];
+  let worker: AppProcess;
+
+  beforeAll(async () => {
+    stack = await createIngestStack();
+    gateways = [await stack.spawn('gateway'), await stack.spawn('gateway')];
+    worker = await stack.spawn('ingest-worker');
+  });
+
+  afterAll(() => stack.close());
+
+  it('two concurrent identical writes on two gateways: exactly one 201, the other 409', async () => {
+    const [a, b] = await Promise.all([
+      writeMemory(gateways[0], stack.key, 'the very same memory'),
+      writeMemory(gateways[1], stack.key, 'the very same memory'),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+  });
+
+  it('every acknowledged write reaches the store, confirmed, and leaves the hot tier', async () => {
+    const acked = (await writeLoad(gateways, stack.key, 200, 'steady')).filter((w) => w.status === 201);
+    expect(acked).toHaveLength(200);
+    const rows = await waitForAcknowledged(stack, acked);
+    expectOneIdPerContent(rows);
+    const counts = await queueCounts(stack);
+    expect(counts.hotTier).toBe(0);
+    expect(counts.deadLetters).toBe(0);
+  });
+
+  it('kill -9 of the worker mid-batch, then a restart: every acknowledged memory is stored, duplicates share an id', async () => {
+    await stack.arc.setFaults({ slowMs: 400 });
+    const load = writeLoad(gateways, stack.key, 300, 'crash');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    worker.child.kill('SIGKILL');
+    const acked = (await load).filter((w) => w.status === 201);
+    expect(acked).toHaveLength(300);
+    await stack.arc.setFaults({ slowMs: 0 });
+    worker = await stack.spawn('ingest-worker');
+    const rows = await waitForAcknowledged(stack, acked);
+    expectOneIdPerContent(rows);
+    expect((await queueCounts(stack)).deadLetters).toBe(0);
+  });
+
+  it('Arc down for 30 s under a steady write load: every write is accepted, and all land after recovery', async () => {
+    await stack.arc.setFaults({ down: true });
+    const acked = [];
+    const until = Date.now() + 30_000;
+    let n = 0;
+    while (Date.now() < until) {
+      const batch = await Promise.all(Array.from({ length: 5 }, () => writeMemory(gateways[n % 2], stack.key, `outage #${n++}`)));
+      acked.push(...batch);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(acked.filter((w) => w.status !== 201)).toEqual([]);
+    const during = await queueCounts(stack);
+    expect(during.ingest.wait + during.ingest.active + during.ingest.delayed).toBeGreaterThan(0);
+    await stack.arc.setFaults({ down: false });
+    const rows = await waitForAcknowledged(stack, acked, 90_000);
+    expectOneIdPerContent(rows);
+    expect((await queueCounts(stack)).deadLetters).toBe(0);
+  });
+
+  it('Arc answering 500 to a third of the writes: everything lands, with retries in the metrics', async () => {
+    await stack.arc.setFaults({ failWritesRatio: 0.34 });
+    const acked = (await writeLoad(gateways, stack.key, 300, 'flaky')).filter((w) => w.status === 201);
+    expect(acked).toHaveLength(300);
+    await waitForAcknowledged(stack, acked);
+    await stack.arc.setFaults({ failWritesRatio: 0 });
+    const metrics = await (await fetch(`${worker.url()}/metrics`)).text();
+    const retries = Number(/memtrace_ingest_retries_total\{org="[^"]+",stage="write"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    expect(retries).toBeGreaterThan(0);
+    expect((await stack.arc.stats()).writes.injected).toBeGreaterThan(0);
+  });
+
+  it('gateway SIGTERM under load: every 201 the client received is stored; refused writes store nothing', async () => {
+    const victim = await stack.spawn('gateway');
+    const load = writeLoad([victim], stack.key, 400, 'sigterm', 20);
+    // Stop it once it is demonstrably serving writes, mid-load.
+    await waitFor(async () => (await arcRows(stack)).some((r) => r.content.startsWith('sigterm #')), 30_000, 'the first writes through the victim');
+    const exitCode = await victim.stop();
+    expect({ exitCode, log: exitCode === 0 ? '' : victim.stderr().slice(-2000) }).toEqual({ exitCode: 0, log: '' });
+    const outcomes = await load;
+    const acked = outcomes.filter((w) => w.status === 201);
+    expect(acked.length).toBeGreaterThan(0);
+    // In-flight requests complete; requests arriving while it closes get a clean 503, later ones find the port closed.
+    expect(outcomes.filter((w) => ![201, 503, 0].includes(w.status))).toEqual([]);
+    const rows = await waitForAcknowledged(stack, acked);
+    const stored = new Set(rows.map((r) => r.content));
+    expect(outcomes.filter((w) => w.status === 503 && stored.has(w.content))).toEqual([]);
+  });
+
+  it('bad input gets the right 4xx and enqueues nothing', async () => {
+    // Let earlier tests' jobs finish, so the counts below can only move because of this test.
+    await waitFor(async () => {
+      const c = await queueCounts(stack);
+      return c.ingest.wait + c.ingest.active + c.ingest.delayed === 0 && c.hotTier === 0;
+    }, 60_000, 'an idle ingest queue');
+    const before = await queueCounts(stack);
+    const storedBefore = (await arcRows(stack)).length;
+    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+      fetch(`${gateways[0].url()}/api/v1/memories`, { method: 'POST', headers: { 'x-api-key': stack.key, ...headers }, body }).then(async (r) => ({
+        status: r.status,
+        error: ((await r.json()) as { error: string }).error,
+      }));
+    const cases: Array<[string, string, number, RegExp]> = [
+      ['malformed JSON', '{"agent_id": "a", "content": ', 400, /JSON/i],
+      ['wrong type', JSON.stringify({ agent_id: 'a', content: 42 }), 400, /content must be a string/],
+      ['unknown memory_type', JSON.stringify({ agent_id: 'a', content: 'x', memory_type: 'dream' }), 400, /^invalid memory_type: dream$/],
+      ['bad agent id', JSON.stringify({ agent_id: '1abc', content: 'x' }), 400, /^invalid agent_id: invalid ID format/],
+      ['bad session id', JSON.stringify({ agent_id: 'a', content: 'x', session_id: 'has space' }), 400, /^invalid session_id:/],
+      ['bad event type', JSON.stringify({ agent_id: 'a', content: 'x', event_type: 'has-hyphen' }), 400, /^invalid event_type: invalid type format/],
+      ['bad tag', JSON.stringify({ agent_id: 'a', content: 'x', tags: ['ok', 'not ok'] }), 400, /^invalid tag 'not ok'/],
+      ['tag over 64 chars', JSON.stringify({ agent_id: 'a', content: 'x', tags: ['t'.repeat(65)] }), 400, /^invalid tag/],
+      ['oversized content', JSON.stringify({ agent_id: 'a', content: 'x'.repeat(64 * 1024 + 1) }), 400, /over the limit of 65536/],
+      ['importance out of range', JSON.stringify({ agent_id: 'a', content: 'x', importance: 1.5 }), 400, /importance must be between 0 and 1/],
+      [
+        'batch with one bad item',
+        JSON.stringify({ memories: [{ agent_id: 'a', content: 'fine' }, { agent_id: 'a', content: 'x', memory_type: 'nope' }] }),
+        400,
+        /^failed to create memory 1: invalid memory_type: nope$/,
+      ],
+      ['oversized batch', JSON.stringify({ memories: Array.from({ length: 1001 }, (_, i) => ({ agent_id: 'a', content: `b${i}` })) }), 400, /exceeds the limit of 1000/],
+      ['empty batch', JSON.stringify({ memories: [] }), 400, /^agent_id is required$/],
+      ['oversized body', JSON.stringify({ agent_id: 'a', content: 'x'.repeat(5 * 1024 * 1024) }), 413, /too large/i],
+      ['not JSON content type', 'agent_id=a', 400, /content is required|invalid request body/],
+    ];
+    for (const [name, body, status, error] of cases) {
+      const reply = await post(body, name === 'not JSON content type' ? { 'content-type': 'text/plain' } : undefined);
+      expect({ name, status: reply.status }).toEqual({ name, status: name === 'not JSON content type' ? expect.any(Number) : status });
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+      expect(reply.status).toBeLessThan(500);
+      if (name !== 'not JSON content type') expect({ name, error: reply.error }).toEqual({ name, error: expect.stringMatching(error) });
+    }
+    const after = await queueCounts(stack);
+    expect(after.ingestTotal).toBe(before.ingestTotal);
+    expect(after.hotTier).toBe(0);
+    expect((await arcRows(stack)).length).toBe(storedBefore);
+  });
+});

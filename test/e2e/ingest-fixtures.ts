@@ -1,0 +1,148 @@
+import { ArcDoubleProcess, AppProcess, createTestEnv, runCli, spawnApp, spawnArcDouble, TestEnv } from '@memtrace/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+
+export const ARC_TOKEN = 'arc-test-token-0123456789abcdef';
+export const ARC_DB = 'memtrace_e2e';
+
+/** A tenant bound to a spawned Arc double (Arc's 100 ms buffer age), with a read/write key. */
+export interface IngestStack {
+  env: TestEnv;
+  arc: ArcDoubleProcess;
+  orgId: string;
+  key: string;
+  apps: AppProcess[];
+  spawn(app: 'gateway' | 'ingest-worker'): Promise<AppProcess>;
+  close(): Promise<void>;
+}
+
+export async function createIngestStack(envOverrides: Record<string, string> = {}): Promise<IngestStack> {
+  const env = await createTestEnv({
+    MEMTRACE_WORKER_LOCK_MS: '2000',
+    MEMTRACE_INGEST_BATCH_MS: '20',
+    MEMTRACE_RETRY_MAX_DELAY_MS: '1000',
+    MEMTRACE_CONFIRM_TIMEOUT_MS: '5000',
+    MEMTRACE_STORE_TIMEOUT_MS: '3000',
+    MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: '5000',
+    ...envOverrides,
+  });
+  const arc = await spawnArcDouble({ maxBufferAgeMs: 100, auth: { [ARC_TOKEN]: ['read', 'write', 'admin'] } });
+  const cli = (args: string[]) => {
+    const result = runCli(['--json', ...args], env.env);
+    if (result.code !== 0) throw new Error(`memtrace ${args.join(' ')}: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  };
+  const org = cli(['org', 'create', 'ingest-co']);
+  cli(['org', 'add-arc', org.id, '--url', arc.url, '--database', ARC_DB, '--api-key', ARC_TOKEN]);
+  const key = cli(['key', 'create', '--org', org.id, '--name', 'writer', '--permissions', 'read,write']).key;
+  const apps: AppProcess[] = [];
+  return {
+    env,
+    arc,
+    orgId: org.id,
+    key,
+    apps,
+    async spawn(app) {
+      const process = await spawnApp(app, env.env);
+      apps.push(process);
+      return process;
+    },
+    async close() {
+      await Promise.all(apps.map((a) => a.stop()));
+      await arc.stop();
+      await env.close();
+    },
+  };
+}
+
+/** Every (id, content) row of the org in the Arc double, duplicates included. */
+export async function arcRows(stack: IngestStack): Promise<Array<{ id: string; content: string }>> {
+  await stack.arc.flush();
+  const reply = await fetch(`${stack.arc.url}/api/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-arc-database': ARC_DB, authorization: `Bearer ${ARC_TOKEN}` },
+    body: JSON.stringify({ sql: `SELECT id, content FROM events WHERE org_id = '${stack.orgId}' ORDER BY time` }),
+  });
+  const body = (await reply.json()) as { columns: string[]; data: unknown[][] };
+  const id = body.columns.indexOf('id');
+  const content = body.columns.indexOf('content');
+  return body.data.map((row) => ({ id: String(row[id]), content: String(row[content]) }));
+}
+
+export interface WriteOutcome {
+  status: number;
+  id?: string;
+  content: string;
+}
+
+export async function writeMemory(gateway: AppProcess, key: string, content: string, extra: Record<string, unknown> = {}): Promise<WriteOutcome> {
+  try {
+    const reply = await fetch(`${gateway.url()}/api/v1/memories`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ agent_id: 'agent_load', content, ...extra }),
+    });
+    const body = (await reply.json()) as { id?: string };
+    return { status: reply.status, id: body.id, content };
+  } catch {
+    return { status: 0, content };
+  }
+}
+
+/** Writes `count` distinct memories, `concurrency` at a time, round-robin over the gateways. */
+export async function writeLoad(gateways: AppProcess[], key: string, count: number, label: string, concurrency = 10): Promise<WriteOutcome[]> {
+  const outcomes: WriteOutcome[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        outcomes.push(await writeMemory(gateways[n % gateways.length], key, `${label} #${n}`));
+      }
+    }),
+  );
+  return outcomes;
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Waits until every acknowledged write is in the store; returns the store rows. */
+export async function waitForAcknowledged(stack: IngestStack, acked: WriteOutcome[], timeoutMs = 60_000) {
+  let rows: Array<{ id: string; content: string }> = [];
+  await waitFor(
+    async () => {
+      rows = await arcRows(stack);
+      const stored = new Set(rows.map((r) => r.id));
+      return acked.every((w) => w.id && stored.has(w.id));
+    },
+    timeoutMs,
+    `${acked.length} acknowledged memories in the store`,
+  );
+  return rows;
+}
+
+/** Job counts of the org's ingest queue and of the dead-letter queue. */
+export async function queueCounts(stack: IngestStack) {
+  const connection = new Redis(stack.env.env.REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = `${stack.env.env.MEMTRACE_REDIS_PREFIX}:bull`;
+  const ingest = new Queue(`ingest-${stack.orgId}`, { connection, prefix });
+  const dead = new Queue('ingest-dead-letter', { connection, prefix });
+  try {
+    const [counts, deadCounts, hot] = await Promise.all([
+      ingest.getJobCounts('wait', 'delayed', 'active', 'completed', 'failed'),
+      dead.getJobCounts('wait', 'completed', 'failed', 'delayed', 'active'),
+      connection.zcard(`${stack.env.env.MEMTRACE_REDIS_PREFIX}:hot:${stack.orgId}:time`),
+    ]);
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    return { ingest: counts, ingestTotal: total(counts), deadLetters: total(deadCounts), hotTier: hot };
+  } finally {
+    await Promise.all([ingest.close(), dead.close()]);
+    await connection.quit();
+  }
+}
