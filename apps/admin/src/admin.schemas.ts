@@ -3,7 +3,7 @@ import { parseScopes, DEFAULT_SCOPES, InvalidScopesError } from '@memtrace/tenan
 import { z } from 'zod';
 
 /** Request shapes shared by the admin HTTP API and the CLI, so both validate identically. */
-export const orgIdSchema = z.string().regex(ID_PATTERN, 'invalid org id');
+export const orgIdSchema = z.string().regex(ID_PATTERN, 'must start with a letter; letters, digits, _ and - (max 128)');
 
 export const createOrgSchema = z.object({ name: z.string().trim().min(1, 'name is required').max(200) }).strict();
 
@@ -35,7 +35,9 @@ export const MEASUREMENT_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 
 export const bindingSchema = z
   .object({
-    kind: z.enum(['arc', 'duckdb']).default('arc'),
+    // Embedded DuckDB bindings are made by the standalone server itself: letting an API caller name a
+    // file path on the server would let a tenant admin open arbitrary files.
+    kind: z.literal('arc', { error: 'kind must be "arc" (embedded stores are configured by the standalone server)' }).default('arc'),
     url: z.string().min(1, 'url is required').max(2048),
     database: z.string().regex(ARC_DATABASE_PATTERN, 'database must start with a letter; letters, digits, _ and - (max 64)'),
     measurement: z
@@ -46,7 +48,7 @@ export const bindingSchema = z
   })
   .strict()
   .superRefine((binding, ctx) => {
-    if (binding.kind === 'arc' && !/^https?:\/\/[^\s]+$/.test(binding.url)) {
+    if (!/^https?:\/\/[^\s]+$/.test(binding.url)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'an arc url must be http:// or https://' });
     }
   });

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { AppConfig } from '@memtrace/config';
-import { runServer } from '@memtrace/http';
+import { httpClosable, runServer } from '@memtrace/http';
 import { prepareAdmin } from './admin.server';
 
 void runServer('admin', async (config: AppConfig) => {
   const admin = await prepareAdmin({ config });
   await admin.listen();
-  return [admin.app];
+  return [httpClosable(admin.app)];
 });

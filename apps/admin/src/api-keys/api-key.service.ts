@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiKeyRepository, ApiKeyRow, isUniqueViolation, OrganizationRepository } from '@memtrace/catalog';
+import { ApiKeyRepository, ApiKeyRow, OrganizationRepository } from '@memtrace/catalog';
 import { AppError } from '@memtrace/contracts';
 import { InvalidationBus } from '@memtrace/redis';
 import { generateApiKey, hashApiKey, Scope } from '@memtrace/tenancy';
@@ -30,17 +30,18 @@ export class ApiKeyService {
     }
     if (!(await this.orgs.get(orgId))) throw new AppError('not_found', `org '${orgId}' not found; create it first`);
     const key = generateApiKey();
-    try {
-      const row = await this.audit.mutate(
-        actor,
-        { action: 'api-key.create', orgId, target: `key:${name}`, detail: { name, scopes: input.scopes } },
-        (tx) => this.keys.create({ orgId, name, keyHash: hashApiKey(key), scopes: input.scopes, expiresAt: input.expiresAt ?? null }, tx),
-      );
-      return { row, key };
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', `API key '${name}' already exists in org '${orgId}'`);
-      throw error;
-    }
+    const row = await this.audit.mutate(
+      actor,
+      {
+        action: 'api-key.create',
+        orgId,
+        target: `key:${name}`,
+        detail: { name, scopes: input.scopes },
+        conflict: `API key '${name}' already exists in org '${orgId}'`,
+      },
+      (tx) => this.keys.create({ orgId, name, keyHash: hashApiKey(key), scopes: input.scopes, expiresAt: input.expiresAt ?? null }, tx),
+    );
+    return { row, key };
   }
 
   async list(actor: Actor, orgId: string): Promise<ApiKeyRow[]> {
@@ -54,12 +55,11 @@ export class ApiKeyService {
     const existing = await this.keys.get(keyId);
     const visible = existing && (!orgId || existing.orgId === orgId) && (actor.scopeOrgId === null || actor.scopeOrgId === existing.orgId);
     if (!existing || !visible || existing.revokedAt) throw new AppError('not_found', 'key not found');
-    const revoked = await this.audit.mutate(
-      actor,
-      { action: 'api-key.revoke', orgId: existing.orgId, target: `key:${keyId}` },
-      (tx) => this.keys.revoke(keyId, new Date(), tx),
-    );
-    if (!revoked) throw new AppError('not_found', 'key not found');
+    const revoked = await this.audit.mutate(actor, { action: 'api-key.revoke', orgId: existing.orgId, target: `key:${keyId}` }, async (tx) => {
+      const row = await this.keys.revoke(keyId, new Date(), tx);
+      if (!row) throw new AppError('not_found', 'key not found');
+      return row;
+    });
     await this.bus.publish({ kind: 'api-key', keyHash: existing.keyHash });
     return revoked;
   }

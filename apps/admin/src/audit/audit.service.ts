@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository, AuditRow, PrismaService, Tx } from '@memtrace/catalog';
+import { AuditRepository, AuditRow, isUniqueViolation, PrismaService, Tx } from '@memtrace/catalog';
+import { AppError } from '@memtrace/contracts';
 import { Actor } from './actor';
 
 export interface MutationMeta {
@@ -7,11 +8,15 @@ export interface MutationMeta {
   orgId: string | null;
   target: string | null;
   detail?: Record<string, unknown>;
+  /** The 409 message when the change hits a unique constraint (a duplicate name). */
+  conflict?: string;
 }
 
 /**
  * Every control-plane mutation goes through `mutate`: the change and its audit record commit in
- * one transaction, and a failed attempt is recorded too (outside the rolled-back transaction).
+ * one transaction, and a failed attempt is recorded too (outside the rolled-back transaction), with
+ * a client-safe reason. A change that finds nothing to change throws inside the transaction, so it
+ * is recorded as failed, never as a success.
  */
 @Injectable()
 export class AuditService {
@@ -31,10 +36,10 @@ export class AuditService {
         },
         { timeout: 60_000 },
       );
-    } catch (error) {
-      await this.audit
-        .record({ ...entry, outcome: 'failed', detail: { ...meta.detail, error: (error as Error).message } })
-        .catch(() => undefined);
+    } catch (caught) {
+      const error = meta.conflict && isUniqueViolation(caught) ? new AppError('conflict', meta.conflict) : caught;
+      const reason = error instanceof AppError ? error.message : 'internal error';
+      await this.audit.record({ ...entry, outcome: 'failed', detail: { ...meta.detail, error: reason } }).catch(() => undefined);
       throw error;
     }
   }

@@ -2,11 +2,12 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@memtrace/config';
 import { AppError } from '@memtrace/contracts';
-import { parseInput } from '@memtrace/http';
+import { describeStartupError, parseInput } from '@memtrace/http';
 import { InvalidationBus } from '@memtrace/redis';
 import { generateMasterKey, MasterKeyError } from '@memtrace/tenancy';
 import { Command, Option } from 'commander';
 import { userInfo } from 'node:os';
+import { packageVersion } from './package-version';
 import { toBindingResponse, toKeyResponse, toOrgResponse } from '../admin.mapper';
 import { bindingSchema, createKeySchema, createOrgSchema, orgIdSchema } from '../admin.schemas';
 import { ApiKeyService } from '../api-keys/api-key.service';
@@ -27,6 +28,7 @@ type Context = { get<T>(type: new (...args: never[]) => T): T; actor: Actor };
 export function buildCli(io: CliIo, config: () => AppConfig): Command {
   const program = new Command('memtrace')
     .description('Memtrace: memory for fleets of AI agents. Admin commands work directly on PostgreSQL.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--json', 'print machine-readable JSON')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -44,7 +46,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
           io.err('warning: Redis is unreachable, so running servers were not notified; they pick the change up within MEMTRACE_AUTH_CACHE_TTL_MS');
         }
       } catch (error) {
-        reportError(io, error);
+        reportError(io, error, config);
         process.exitCode = 1;
       } finally {
         await app?.close();
@@ -188,14 +190,15 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
   return program;
 }
 
-function reportError(io: CliIo, error: unknown) {
+function reportError(io: CliIo, error: unknown, config: () => AppConfig) {
   if (error instanceof AppError) {
     io.err(`error: ${error.message}`);
     if (error.hint) io.err(`hint: ${error.hint}`);
   } else if (error instanceof MasterKeyError) {
     io.err(`error: ${error.message}`);
   } else {
-    const e = error as Error & { code?: string };
-    io.err(`error: ${e.message ?? String(error)}`);
+    // Driver errors (an unreachable PostgreSQL, say) carry stack-like text: name the dependency instead.
+    const message = describeStartupError(error as Error, config());
+    io.err(`error: ${message.split('\n').find((line) => line.trim()) ?? 'unexpected failure'}`);
   }
 }

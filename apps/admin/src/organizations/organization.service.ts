@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
-import { isUniqueViolation, OrganizationRepository, OrganizationRow } from '@memtrace/catalog';
+import { OrganizationRepository, OrganizationRow } from '@memtrace/catalog';
 import { AppError, newId } from '@memtrace/contracts';
 import { InvalidationBus } from '@memtrace/redis';
 import { Actor, assertCanManage, assertOperator } from '../audit/actor';
@@ -20,14 +20,11 @@ export class OrganizationService {
     const name = rawName.trim();
     if (!name) throw new AppError('bad_request', 'organization name is required');
     const id = newId('org');
-    try {
-      return await this.audit.mutate(actor, { action: 'org.create', orgId: id, target: id, detail: { name } }, (tx) =>
-        this.orgs.create({ id, name }, tx),
-      );
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', `organization '${name}' already exists`);
-      throw error;
-    }
+    return this.audit.mutate(
+      actor,
+      { action: 'org.create', orgId: id, target: id, detail: { name }, conflict: `organization '${name}' already exists` },
+      (tx) => this.orgs.create({ id, name }, tx),
+    );
   }
 
   /** Every org for the operator; a tenant admin sees only its own. */
@@ -49,8 +46,9 @@ export class OrganizationService {
     if (callerOrgId === id) {
       throw new AppError('conflict', 'an API key cannot delete its own organization', 'use `memtrace org delete` on the server');
     }
-    const deleted = await this.audit.mutate(actor, { action: 'org.delete', orgId: id, target: id }, (tx) => this.orgs.delete(id, tx));
-    if (!deleted) throw new AppError('not_found', `org '${id}' not found`);
+    await this.audit.mutate(actor, { action: 'org.delete', orgId: id, target: id }, async (tx) => {
+      if (!(await this.orgs.delete(id, tx))) throw new AppError('not_found', `org '${id}' not found`);
+    });
     await this.bus.publish({ kind: 'org', orgId: id });
   }
 }

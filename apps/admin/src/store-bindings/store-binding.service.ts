@@ -89,10 +89,9 @@ export class StoreBindingService {
 
   async remove(actor: Actor, orgId: string): Promise<void> {
     assertCanManage(actor, orgId);
-    const removed = await this.audit.mutate(actor, { action: 'store-binding.remove', orgId, target: orgId }, (tx) =>
-      this.bindings.delete(orgId, tx),
-    );
-    if (!removed) throw new AppError('not_found', `no arc instance configured for ${orgId}`);
+    await this.audit.mutate(actor, { action: 'store-binding.remove', orgId, target: orgId }, async (tx) => {
+      if (!(await this.bindings.delete(orgId, tx))) throw new AppError('not_found', `no arc instance configured for ${orgId}`);
+    });
     await this.bus.publish({ kind: 'binding', orgId });
   }
 
