@@ -1,0 +1,90 @@
+import { AppError, ID_PATTERN_MESSAGE, TYPE_PATTERN_MESSAGE } from '@memtrace/contracts';
+import { MAX_CONTEXT_TOKENS, parseAgentContextRequest, parseSessionContextRequest } from './context-request.parser';
+
+const HOUR = 3_600_000_000;
+const NOW = Date.UTC(2026, 1, 8, 12) * 1000;
+const scope = { orgId: 'org_a', nowUs: NOW };
+
+function rejection(run: () => unknown): { status: number; message: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) return { status: error.status, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseSessionContextRequest (POST /api/v1/sessions/:id/context)', () => {
+  const defaults = {
+    subject: { kind: 'session', id: 'sess_1' },
+    query: { filter: { orgId: 'org_a', sessionId: 'sess_1', sinceUs: NOW - 24 * HOUR }, order: 'desc', limit: 100 },
+    maxTokens: undefined,
+  };
+
+  it.each([undefined, null, {}, 'not json', [], 7])('body %p means defaults: 24h, all types, 100 rows, no budget', (body) => {
+    expect(parseSessionContextRequest('sess_1', body, scope)).toEqual(defaults);
+  });
+
+  it('honours since, include_types and max_tokens', () => {
+    const request = parseSessionContextRequest('sess_1', { since: '2h', include_types: ['episodic', 'decision'], max_tokens: 500 }, scope);
+    expect(request).toEqual({
+      subject: { kind: 'session', id: 'sess_1' },
+      query: { filter: { orgId: 'org_a', sessionId: 'sess_1', memoryTypes: ['episodic', 'decision'], sinceUs: NOW - 2 * HOUR }, order: 'desc', limit: 100 },
+      maxTokens: 500,
+    });
+  });
+
+  it('accepts an RFC 3339 since (upstream silently used 24h for it)', () => {
+    expect(parseSessionContextRequest('sess_1', { since: '2026-02-01T00:00:00Z' }, scope).query.filter.sinceUs).toBe(Date.UTC(2026, 1, 1) * 1000);
+  });
+
+  it.each(['', 'garbage', '1w', '9999h'])('keeps upstream’s silent 24h fallback for since %p', (since) => {
+    expect(parseSessionContextRequest('sess_1', { since }, scope).query.filter.sinceUs).toBe(NOW - 24 * HOUR);
+  });
+
+  it('treats max_tokens 0 and null as no budget (the Go SDK may send its zero value)', () => {
+    expect(parseSessionContextRequest('sess_1', { max_tokens: 0 }, scope).maxTokens).toBeUndefined();
+    expect(parseSessionContextRequest('sess_1', { max_tokens: null }, scope).maxTokens).toBeUndefined();
+  });
+
+  it('clamps a huge budget', () => {
+    expect(parseSessionContextRequest('sess_1', { max_tokens: 10_000_000 }, scope).maxTokens).toBe(MAX_CONTEXT_TOKENS);
+    expect(parseSessionContextRequest('sess_1', { max_tokens: 1 }, scope).maxTokens).toBe(1);
+  });
+
+  it('folds field names and drops empty include_types entries', () => {
+    const request = parseSessionContextRequest('sess_1', { Max_Tokens: 10, INCLUDE_TYPES: ['', 'entity'] }, scope);
+    expect(request.maxTokens).toBe(10);
+    expect(request.query.filter.memoryTypes).toEqual(['entity']);
+  });
+
+  it.each([
+    [{ max_tokens: -1 }, 'invalid request body: max_tokens must be a positive integer'],
+    [{ max_tokens: 10.5 }, 'invalid request body: max_tokens must be a positive integer'],
+    [{ max_tokens: '100' }, 'invalid request body: max_tokens must be a positive integer'],
+    [{ include_types: 'episodic' }, 'invalid request body: include_types must be an array of strings'],
+    [{ since: 2 }, 'invalid request body: since must be a string'],
+    [{ include_types: ['episodic', 'bad type'] }, `invalid include_type 'bad type': ${TYPE_PATTERN_MESSAGE}`],
+  ])('rejects %j with 400', (body, message) => {
+    expect(rejection(() => parseSessionContextRequest('sess_1', body, scope))).toEqual({ status: 400, message });
+  });
+
+  it('rejects a path id failing the ID pattern', () => {
+    expect(rejection(() => parseSessionContextRequest('sess/1', null, scope))).toEqual({ status: 400, message: `invalid session_id: ${ID_PATTERN_MESSAGE}` });
+  });
+});
+
+describe('parseAgentContextRequest (POST /api/v1/agents/:id/context)', () => {
+  it('scopes the same request to the agent', () => {
+    expect(parseAgentContextRequest('agent_1', { max_tokens: 300 }, scope)).toEqual({
+      subject: { kind: 'agent', id: 'agent_1' },
+      query: { filter: { orgId: 'org_a', agentId: 'agent_1', sinceUs: NOW - 24 * HOUR }, order: 'desc', limit: 100 },
+      maxTokens: 300,
+    });
+  });
+
+  it('rejects a path id failing the ID pattern', () => {
+    expect(rejection(() => parseAgentContextRequest('9lives', {}, scope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
+  });
+});

@@ -1,0 +1,65 @@
+import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
+import { badRequest, requiredId, typeList, withoutUndefined } from '../filters/filter-fields.util';
+import { bodyStrings, BodyFields, bodyString, foldFields, isJsonObject } from '../filters/json-body.util';
+import { ReadScope } from '../filters/read-scope.types';
+import { CONTEXT_ROW_LIMIT } from '../filters/read-limits.util';
+import { DEFAULT_WINDOW, resolveContextSinceUs } from '../filters/time-window.util';
+import { ContextSubject } from './context-layout.util';
+
+/** Larger budgets are clamped: 100 capped lines never come near it, so it only bounds silly input. */
+export const MAX_CONTEXT_TOKENS = 200_000;
+
+const FIELDS = ['since', 'include_types', 'max_tokens'] as const;
+
+export interface ContextRequest {
+  subject: ContextSubject;
+  /** Newest first, at most 100 rows, as upstream queried them. */
+  query: MemoryQuery;
+  /** Token budget; undefined renders every row (upstream's behaviour, which ignored max_tokens). */
+  maxTokens: number | undefined;
+}
+
+/** `POST /api/v1/sessions/:id/context` (upstream §8). */
+export function parseSessionContextRequest(sessionId: string, body: unknown, scope: ReadScope): ContextRequest {
+  const id = requiredId('session_id', sessionId);
+  return build({ kind: 'session', id }, { sessionId: id }, body, scope);
+}
+
+/** `POST /api/v1/agents/:id/context` (new): the same body, over the agent's memories in all sessions. */
+export function parseAgentContextRequest(agentId: string, body: unknown, scope: ReadScope): ContextRequest {
+  const id = requiredId('agent_id', agentId);
+  return build({ kind: 'agent', id }, { agentId: id }, body, scope);
+}
+
+/**
+ * The body is optional. Absent, `null` (the Go SDK's nil options) or not a JSON object (upstream
+ * fell back to defaults whenever the body failed to parse) → defaults: since 24h, all types, no
+ * budget. Inside an object, a field of the wrong type is 400, as everywhere else.
+ */
+function build(subject: ContextSubject, scoped: Pick<MemoryFilter, 'sessionId' | 'agentId'>, body: unknown, scope: ReadScope): ContextRequest {
+  const fields: BodyFields = isJsonObject(body) ? foldFields(body, FIELDS) : {};
+  const since = bodyString(fields, 'since') || DEFAULT_WINDOW;
+  const filter: MemoryFilter = {
+    orgId: scope.orgId,
+    ...scoped,
+    memoryTypes: typeList('include_types', bodyStrings(fields, 'include_types'), (type) => `invalid include_type '${type}'`),
+    sinceUs: resolveContextSinceUs(since, scope.nowUs),
+  };
+  return {
+    subject,
+    query: { filter: withoutUndefined(filter), order: 'desc', limit: CONTEXT_ROW_LIMIT },
+    maxTokens: maxTokens(fields.max_tokens),
+  };
+}
+
+/**
+ * A positive integer. `0` and `null` mean "no budget": the Go SDK's struct may send its zero value.
+ * Negative, fractional or non-numeric values are 400 rather than silently ignored.
+ */
+function maxTokens(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === 0) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    badRequest('invalid request body: max_tokens must be a positive integer');
+  }
+  return Math.min(value, MAX_CONTEXT_TOKENS);
+}

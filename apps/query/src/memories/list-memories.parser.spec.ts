@@ -1,0 +1,177 @@
+import { AppError, ID_PATTERN_MESSAGE, TAG_PATTERN_MESSAGE, TYPE_PATTERN_MESSAGE } from '@memtrace/contracts';
+import { hasMore } from '../filters/read-limits.util';
+import { parseAgentMemoriesQuery, parseListMemoriesQuery, parseSessionMemoriesQuery } from './list-memories.parser';
+
+const HOUR = 3_600_000_000;
+const NOW = Date.UTC(2026, 1, 8, 12) * 1000;
+const scope = { orgId: 'org_a', nowUs: NOW };
+
+function rejection(run: () => unknown): { status: number; message: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) return { status: error.status, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
+  it('defaults: whole org, all time, newest first, 100 rows from 0', () => {
+    expect(parseListMemoriesQuery({}, scope)).toEqual({ filter: { orgId: 'org_a' }, order: 'desc', limit: 100, offset: 0 });
+    expect(parseListMemoriesQuery(undefined, scope)).toEqual(parseListMemoriesQuery({}, scope));
+  });
+
+  it('maps every parameter onto the typed query', () => {
+    const query = parseListMemoriesQuery(
+      {
+        agent_id: 'agent_1',
+        session_id: 'sess-1',
+        memory_type: 'episodic',
+        event_type: 'page_crawled',
+        tags: ' prod , eu-west.1,',
+        since: '2h',
+        until: '30m',
+        limit: '25',
+        offset: '50',
+        order: 'asc',
+      },
+      scope,
+    );
+    expect(query).toEqual({
+      filter: {
+        orgId: 'org_a',
+        agentId: 'agent_1',
+        sessionId: 'sess-1',
+        memoryTypes: ['episodic'],
+        eventTypes: ['page_crawled'],
+        tags: ['prod', 'eu-west.1'],
+        sinceUs: NOW - 2 * HOUR,
+        untilUs: NOW - HOUR / 2,
+      },
+      order: 'asc',
+      limit: 25,
+      offset: 50,
+    });
+  });
+
+  it('treats empty values as not given', () => {
+    const query = parseListMemoriesQuery({ agent_id: '', memory_type: '', tags: ' , ', since: '', until: 'now', order: '' }, scope);
+    expect(query.filter).toEqual({ orgId: 'org_a' });
+  });
+
+  it('accepts timestamps for since and until', () => {
+    const query = parseListMemoriesQuery({ since: '2026-02-01T00:00:00Z', until: '2026-02-07T00:00:00.5Z' }, scope);
+    expect(query.filter.sinceUs).toBe(Date.UTC(2026, 1, 1) * 1000);
+    expect(query.filter.untilUs).toBe(Date.UTC(2026, 1, 7) * 1000 + 500_000);
+  });
+
+  it.each([
+    ['abc', 100],
+    ['5.5', 100],
+    ['0', 100],
+    ['-3', 100],
+    ['1', 1],
+    ['+10', 10],
+    ['1000', 1000],
+    ['1001', 1000],
+    ['5000', 1000],
+  ])('limit %p → %d (clamped, not reset, above 1000)', (limit, expected) => {
+    expect(parseListMemoriesQuery({ limit }, scope).limit).toBe(expected);
+  });
+
+  it.each([
+    ['-5', 0],
+    ['x', 0],
+    ['7', 7],
+  ])('offset %p → %d', (offset, expected) => {
+    expect(parseListMemoriesQuery({ offset }, scope).offset).toBe(expected);
+  });
+
+  it.each(['desc', 'ASC', 'random', 'asc '])('order %p is descending', (order) => {
+    expect(parseListMemoriesQuery({ order }, scope).order).toBe('desc');
+  });
+
+  it('does not check memory_type against the enum, as upstream (an unknown type matches nothing)', () => {
+    expect(parseListMemoriesQuery({ memory_type: 'made_up' }, scope).filter.memoryTypes).toEqual(['made_up']);
+  });
+
+  it.each([
+    [{ agent_id: '1agent' }, `invalid agent_id: ${ID_PATTERN_MESSAGE}`],
+    [{ agent_id: `a${'b'.repeat(128)}` }, `invalid agent_id: ${ID_PATTERN_MESSAGE}`],
+    [{ session_id: "sess' OR 1=1" }, `invalid session_id: ${ID_PATTERN_MESSAGE}`],
+    [{ memory_type: 'epi-sodic' }, `invalid memory_type: ${TYPE_PATTERN_MESSAGE}`],
+    [{ event_type: 'a b' }, `invalid event_type: ${TYPE_PATTERN_MESSAGE}`],
+    [{ tags: 'ok,not ok' }, `invalid tag 'not ok': ${TAG_PATTERN_MESSAGE}`],
+    [{ tags: 'x'.repeat(65) }, `invalid tag '${'x'.repeat(65)}': ${TAG_PATTERN_MESSAGE}`],
+    [{ since: 'yesterday' }, "invalid since: 'yesterday' is neither a relative window nor an RFC 3339 timestamp"],
+    [{ until: '400d' }, 'invalid until: 400d is out of range (h: 1-8760, d: 1-365, m (minutes): 1-8760)'],
+    [{ agent_id: ['a', 'b'] }, 'invalid agent_id: given 2 times, expected once'],
+    [{ tags: Array.from({ length: 101 }, (_, i) => `t${i}`).join(',') }, 'invalid tags: 101 values, at most 100 allowed'],
+  ])('rejects %j with 400', (params, message) => {
+    expect(rejection(() => parseListMemoriesQuery(params, scope))).toEqual({ status: 400, message });
+  });
+});
+
+describe('parseAgentMemoriesQuery (GET /api/v1/agents/:id/memories)', () => {
+  it('takes the agent from the path and defaults since to 24h', () => {
+    expect(parseAgentMemoriesQuery('agent_1', {}, scope)).toEqual({
+      filter: { orgId: 'org_a', agentId: 'agent_1', sinceUs: NOW - 24 * HOUR },
+      order: 'desc',
+      limit: 100,
+    });
+    expect(parseAgentMemoriesQuery('agent_1', { since: '' }, scope).filter.sinceUs).toBe(NOW - 24 * HOUR);
+  });
+
+  it('honours memory_type, event_type, since, limit and order, and ignores the rest', () => {
+    const query = parseAgentMemoriesQuery(
+      'agent_1',
+      { memory_type: 'decision', event_type: 'decision', since: '2h', limit: '10', order: 'asc', agent_id: 'other', session_id: 's', tags: 'x', until: '1h', offset: '5' },
+      scope,
+    );
+    expect(query).toEqual({
+      filter: { orgId: 'org_a', agentId: 'agent_1', memoryTypes: ['decision'], eventTypes: ['decision'], sinceUs: NOW - 2 * HOUR },
+      order: 'asc',
+      limit: 10,
+    });
+  });
+
+  it('ignores even invalid values of the parameters it does not honour', () => {
+    expect(() => parseAgentMemoriesQuery('agent_1', { agent_id: '!!', tags: 'a b', until: 'garbage' }, scope)).not.toThrow();
+  });
+
+  it('rejects a path id failing the ID pattern', () => {
+    expect(rejection(() => parseAgentMemoriesQuery('../admin', {}, scope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => parseAgentMemoriesQuery('', {}, scope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
+  });
+});
+
+describe('parseSessionMemoriesQuery (GET /api/v1/sessions/:id/memories)', () => {
+  it('takes the session from the path, with no default window', () => {
+    expect(parseSessionMemoriesQuery('sess_1', {}, scope)).toEqual({ filter: { orgId: 'org_a', sessionId: 'sess_1' }, order: 'desc', limit: 100 });
+  });
+
+  it('honours memory_type, since, limit and order only', () => {
+    const query = parseSessionMemoriesQuery('sess_1', { memory_type: 'session', since: '1d', limit: '2000', order: 'asc', event_type: 'x', agent_id: 'a' }, scope);
+    expect(query).toEqual({
+      filter: { orgId: 'org_a', sessionId: 'sess_1', memoryTypes: ['session'], sinceUs: NOW - 24 * HOUR },
+      order: 'asc',
+      limit: 1000,
+    });
+  });
+
+  it('rejects a bad path id and a bad filter', () => {
+    expect(rejection(() => parseSessionMemoriesQuery('sess 1', {}, scope))).toEqual({ status: 400, message: `invalid session_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => parseSessionMemoriesQuery('sess_1', { memory_type: '9x' }, scope)).message).toBe(`invalid memory_type: ${TYPE_PATTERN_MESSAGE}`);
+  });
+});
+
+describe('hasMore', () => {
+  it('is count >= limit, with the clamped limit', () => {
+    expect(hasMore(100, 100)).toBe(true);
+    expect(hasMore(99, 100)).toBe(false);
+    expect(hasMore(0, 1)).toBe(false);
+    const { limit } = parseListMemoriesQuery({ limit: '5000' }, scope);
+    expect(hasMore(1000, limit)).toBe(true);
+  });
+});

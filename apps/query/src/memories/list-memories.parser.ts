@@ -1,0 +1,74 @@
+import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
+import { optionalId, optionalType, parseOrder, requiredId, splitTags, tagList, withoutUndefined } from '../filters/filter-fields.util';
+import { parseAtoi, QueryParams, queryValue } from '../filters/query-params.util';
+import { ReadScope } from '../filters/read-scope.types';
+import { clampLimit, DEFAULT_LIST_LIMIT } from '../filters/read-limits.util';
+import { DEFAULT_WINDOW, resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
+
+/**
+ * `GET /api/v1/memories` (upstream §7.4). Every parameter optional; bad filter values are 400 with
+ * upstream's messages. `limit`: default 100, unreadable or `<= 0` → 100, `> 1000` → 1000.
+ * `offset`: unreadable or negative → 0. `order`: `asc`, else desc. Use `hasMore(count, query.limit)`.
+ */
+export function parseListMemoriesQuery(params: QueryParams | undefined, scope: ReadScope): MemoryQuery {
+  const filter: MemoryFilter = {
+    orgId: scope.orgId,
+    agentId: optionalId('agent_id', queryValue(params, 'agent_id')),
+    sessionId: optionalId('session_id', queryValue(params, 'session_id')),
+    ...typeFilters(params),
+    tags: tagList(splitTags(queryValue(params, 'tags'))),
+    sinceUs: resolveSinceUs(queryValue(params, 'since'), scope.nowUs),
+    untilUs: resolveUntilUs(queryValue(params, 'until'), scope.nowUs),
+  };
+  const offset = parseAtoi(queryValue(params, 'offset')) ?? 0;
+  return {
+    filter: withoutUndefined(filter),
+    order: parseOrder(queryValue(params, 'order')),
+    limit: listLimit(params),
+    offset: Math.max(offset, 0),
+  };
+}
+
+/**
+ * `GET /api/v1/agents/:id/memories` (§7.10): the agent comes from the path (taken literally, no
+ * name lookup); only `memory_type`, `event_type`, `since` (default and empty → 24h), `limit` and
+ * `order` are honoured, as upstream; `offset`, `until`, `tags` and `session_id` are ignored.
+ */
+export function parseAgentMemoriesQuery(agentId: string, params: QueryParams | undefined, scope: ReadScope): MemoryQuery {
+  const filter: MemoryFilter = {
+    orgId: scope.orgId,
+    agentId: requiredId('agent_id', agentId),
+    ...typeFilters(params),
+    sinceUs: resolveSinceUs(queryValue(params, 'since') || DEFAULT_WINDOW, scope.nowUs),
+  };
+  return { filter: withoutUndefined(filter), order: parseOrder(queryValue(params, 'order')), limit: listLimit(params) };
+}
+
+/**
+ * `GET /api/v1/sessions/:id/memories` (§7.17): the session comes from the path; only `memory_type`,
+ * `since` (no default), `limit` and `order` are honoured. The session's existence is not checked.
+ */
+export function parseSessionMemoriesQuery(sessionId: string, params: QueryParams | undefined, scope: ReadScope): MemoryQuery {
+  const memoryType = optionalType('memory_type', queryValue(params, 'memory_type'));
+  const filter: MemoryFilter = {
+    orgId: scope.orgId,
+    sessionId: requiredId('session_id', sessionId),
+    memoryTypes: memoryType === undefined ? undefined : [memoryType],
+    sinceUs: resolveSinceUs(queryValue(params, 'since'), scope.nowUs),
+  };
+  return { filter: withoutUndefined(filter), order: parseOrder(queryValue(params, 'order')), limit: listLimit(params) };
+}
+
+function typeFilters(params: QueryParams | undefined): Pick<MemoryFilter, 'memoryTypes' | 'eventTypes'> {
+  // Pattern only, not the enum: an unknown memory_type is a valid filter that matches nothing (upstream).
+  const memoryType = optionalType('memory_type', queryValue(params, 'memory_type'));
+  const eventType = optionalType('event_type', queryValue(params, 'event_type'));
+  return {
+    memoryTypes: memoryType === undefined ? undefined : [memoryType],
+    eventTypes: eventType === undefined ? undefined : [eventType],
+  };
+}
+
+function listLimit(params: QueryParams | undefined): number {
+  return clampLimit(parseAtoi(queryValue(params, 'limit')), DEFAULT_LIST_LIMIT);
+}

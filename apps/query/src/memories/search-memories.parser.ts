@@ -1,0 +1,65 @@
+import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
+import { badRequest, optionalId, parseOrder, tagList, typeList, withoutUndefined } from '../filters/filter-fields.util';
+import { bodyInteger, bodyNumber, bodyString, bodyStrings, foldFields, isJsonObject } from '../filters/json-body.util';
+import { ReadScope } from '../filters/read-scope.types';
+import { clampLimit, DEFAULT_SEARCH_LIMIT } from '../filters/read-limits.util';
+import { resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
+
+/** `content_contains` is free text the store escapes; this bounds the LIKE pattern, not the alphabet. */
+export const MAX_CONTENT_CONTAINS_CHARS = 1000;
+
+const FIELDS = [
+  'agent_id',
+  'session_id',
+  'memory_types',
+  'event_types',
+  'tags',
+  'content_contains',
+  'min_importance',
+  'since',
+  'until',
+  'limit',
+  'order',
+] as const;
+
+/**
+ * `POST /api/v1/search` (upstream §7.6). An absent or `null` body means all defaults; any other
+ * non-object, or a field of the wrong JSON type, is 400 `invalid request body: …`. `limit`: default
+ * 50, `<= 0` → 50, `> 1000` → 1000. `min_importance` applies only when > 0. No offset.
+ */
+export function parseSearchBody(body: unknown, scope: ReadScope): MemoryQuery {
+  if (body === undefined || body === null) return { filter: { orgId: scope.orgId }, order: 'desc', limit: DEFAULT_SEARCH_LIMIT };
+  if (!isJsonObject(body)) badRequest('invalid request body: expected a JSON object');
+  const fields = foldFields(body, FIELDS);
+
+  const filter: MemoryFilter = {
+    orgId: scope.orgId,
+    agentId: optionalId('agent_id', bodyString(fields, 'agent_id')),
+    sessionId: optionalId('session_id', bodyString(fields, 'session_id')),
+    memoryTypes: typeList('memory_types', bodyStrings(fields, 'memory_types'), () => 'invalid memory_type'),
+    eventTypes: typeList('event_types', bodyStrings(fields, 'event_types'), () => 'invalid event_type'),
+    tags: tagList(bodyStrings(fields, 'tags')),
+    contentContains: contentContains(bodyString(fields, 'content_contains')),
+    minImportance: positive(bodyNumber(fields, 'min_importance')),
+    sinceUs: resolveSinceUs(bodyString(fields, 'since'), scope.nowUs),
+    untilUs: resolveUntilUs(bodyString(fields, 'until'), scope.nowUs),
+  };
+  return {
+    filter: withoutUndefined(filter),
+    order: parseOrder(bodyString(fields, 'order')),
+    limit: clampLimit(bodyInteger(fields, 'limit'), DEFAULT_SEARCH_LIMIT),
+  };
+}
+
+function contentContains(text: string): string | undefined {
+  if (text === '') return undefined;
+  // Cheap bounds first: a code point is one or two UTF-16 units.
+  const over = text.length > 2 * MAX_CONTENT_CONTAINS_CHARS || (text.length > MAX_CONTENT_CONTAINS_CHARS && Array.from(text).length > MAX_CONTENT_CONTAINS_CHARS);
+  if (over) badRequest(`content_contains is over ${MAX_CONTENT_CONTAINS_CHARS} characters`);
+  return text;
+}
+
+/** Upstream applied `importance >= x` only for x > 0; 0 and negatives mean no bound. */
+function positive(value: number | undefined): number | undefined {
+  return value !== undefined && value > 0 ? value : undefined;
+}
