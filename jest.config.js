@@ -24,6 +24,9 @@ const shared = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // @duckdb/node-bindings starts a native "RefReaper" handle when the binding loads (not per
+  // instance), which keeps the process alive after the last test (seen with --detectOpenHandles).
+  forceExit: true,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },

@@ -85,4 +85,28 @@ describe('API-key auth across two gateway processes', () => {
 
     expect(await msUntilRejectedEverywhere(created.key, deletedAt, 1000)).toBeLessThanOrEqual(1000);
   });
+
+  it('a store binding added with the CLI takes effect on every running process without a restart', async () => {
+    const org = cliJson(['org', 'create', 'late-binding-co']);
+    const { key } = cliJson(['key', 'create', '--org', org.id, '--name', 'w', '--permissions', 'write']);
+    const write = (gateway: AppProcess, content: string) =>
+      fetch(`${gateway.url()}/api/v1/memories`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify({ agent_id: 'agent_1', content }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    for (const gateway of gateways) {
+      expect(await write(gateway, 'before binding')).toEqual({
+        status: 503,
+        body: { error: 'no arc instance configured for this org', hint: `ask an admin to run \`memtrace org add-arc ${org.id}\``, code: 'no_store_binding' },
+      });
+    }
+    cliJson(['org', 'add-arc', org.id, '--url', 'http://127.0.0.1:9', '--database', 'late']);
+    const boundAt = Date.now();
+    for (const [i, gateway] of gateways.entries()) {
+      let status = 0;
+      while (Date.now() - boundAt <= 1000 && status !== 201) status = (await write(gateway, `after binding ${i} ${Date.now()}`)).status;
+      expect(status).toBe(201);
+    }
+  });
 });

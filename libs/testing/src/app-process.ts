@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
-export type AppName = 'gateway' | 'admin' | 'standalone' | 'ingest-worker';
+export type AppName = 'gateway' | 'admin' | 'standalone' | 'ingest-worker' | 'query';
 
 export interface AppProcess {
   child: ChildProcess;
@@ -18,10 +18,10 @@ export interface AppProcess {
 
 /**
  * Starts a real app process from the build (`dist/`, made by `npm test`'s setup step) and waits
- * until each of its HTTP apps logs `listening`.
+ * until each of its apps logs `listening` (the query service logs its TCP port).
  */
 export async function spawnApp(app: AppName, env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<AppProcess> {
-  const expected = app === 'standalone' ? ['gateway', 'admin', 'ingest-worker'] : [app];
+  const expected = app === 'standalone' ? ['gateway', 'admin', 'ingest-worker', 'query'] : [app];
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, MEMTRACE_LOG_LEVEL: env.MEMTRACE_LOG_LEVEL === 'silent' ? 'info' : (env.MEMTRACE_LOG_LEVEL ?? 'info') },
@@ -34,9 +34,13 @@ export async function spawnApp(app: AppName, env: Record<string, string>, option
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${app} did not start in time:\n${err}`)), options.timeoutMs ?? 20_000);
     child.on('exit', (code) => reject(new Error(`${app} exited with ${code} before listening:\n${out}\n${err}`)));
+    let partial = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk;
-      for (const line of chunk.toString().split('\n')) {
+      // A log line may arrive split across chunks: only parse complete lines.
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
         if (!line.includes('"listening"')) continue;
         const entry = JSON.parse(line) as { app: string; port: number };
         ports[entry.app] = entry.port;
