@@ -1,4 +1,10 @@
-import { AppProcess } from '@memtrace/testing';
+import http from 'node:http';
+import { INGEST_MEMORIES_V1 } from '@memtrace/contracts';
+import { HotTier } from '@memtrace/store';
+import { AppProcess, runCli } from '@memtrace/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ARC_DB, ARC_TOKEN } from './ingest-fixtures';
 import { arcRows, createIngestStack, IngestStack, queueCounts, waitFor, waitForAcknowledged, writeLoad, writeMemory } from './ingest-fixtures';
 
 jest.setTimeout(180_000);
@@ -18,7 +24,9 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
   beforeAll(async () => {
     stack = await createIngestStack();
     gateways = [await stack.spawn('gateway'), await stack.spawn('gateway')];
+    // Two worker processes on the same queues from the start.
     worker = await stack.spawn('ingest-worker');
+    await stack.spawn('ingest-worker');
   });
 
   afterAll(() => stack.close());
@@ -68,6 +76,13 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     expect(acked.filter((w) => w.status !== 201)).toEqual([]);
     const during = await queueCounts(stack);
     expect(during.ingest.wait + during.ingest.active + during.ingest.delayed).toBeGreaterThan(0);
+    // Nothing is in the store yet, but every acknowledged write, made through either gateway process,
+    // is readable from the hot tier through the same typed filter the store uses.
+    const redis = new Redis(stack.env.env.REDIS_URL);
+    const hot = await new HotTier(redis, stack.env.env.MEMTRACE_REDIS_PREFIX).find({ orgId: stack.orgId, agentId: 'agent_load' });
+    await redis.quit();
+    const hotIds = new Set(hot.map((r) => r.id));
+    expect(acked.filter((w) => !hotIds.has(w.id!))).toEqual([]);
     await stack.arc.setFaults({ down: false });
     const rows = await waitForAcknowledged(stack, acked, 90_000);
     expectOneIdPerContent(rows);
@@ -103,6 +118,51 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     expect(outcomes.filter((w) => w.status === 503 && stored.has(w.content))).toEqual([]);
   });
 
+  it('a worker SIGTERM under load finishes and confirms its open batches, exits 0, and loses nothing', async () => {
+    const victim = await stack.spawn('ingest-worker');
+    const load = writeLoad(gateways, stack.key, 300, 'worker-sigterm');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await victim.stop()).toBe(0);
+    const acked = (await load).filter((w) => w.status === 201);
+    expect(acked).toHaveLength(300);
+    await waitForAcknowledged(stack, acked);
+  });
+
+  it('an org created and bound after the workers started is picked up without a restart', async () => {
+    const cli = (args: string[]) => JSON.parse(runCli(['--json', ...args], stack.env.env).stdout);
+    const org = cli(['org', 'create', 'late-org']);
+    cli(['org', 'add-arc', org.id, '--url', stack.arc.url, '--database', ARC_DB, '--api-key', ARC_TOKEN]);
+    const key = cli(['key', 'create', '--org', org.id, '--name', 'w', '--permissions', 'write']).key;
+    const written = await writeMemory(gateways[0], key, 'first memory of a late org');
+    expect(written.status).toBe(201);
+    await waitForAcknowledged({ ...stack, orgId: org.id }, [written]);
+  });
+
+  it('dead-letters jobs that can never succeed, with a metric, and keeps processing the rest', async () => {
+    const connection = new Redis(stack.env.env.REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(`ingest-${stack.orgId}`, { connection, prefix: `${stack.env.env.MEMTRACE_REDIS_PREFIX}:bull` });
+    const before = (await queueCounts(stack)).deadLetters;
+    await queue.add(INGEST_MEMORIES_V1, { v: 1, orgId: stack.orgId, memories: [{ id: 'not-a-uuid' }] });
+    await queue.add('ingest.memories.v99', { anything: true });
+    // Valid for the contract, but Arc cannot read a time of 1 µs as microseconds: the store rejects the row.
+    const rejected = {
+      id: '019a8f3c-1b2d-7e4f-8a9b-0c1d2e3f4aff', timeUs: 1, agentId: 'a', sessionId: '', memoryType: 'episodic', eventType: 'general',
+      content: 'from 1970', metadata: null, tags: [], dedupKey: '', importance: 0, parentId: '',
+    };
+    await queue.add(INGEST_MEMORIES_V1, { v: 1, orgId: stack.orgId, memories: [rejected] });
+    const fine = await writeMemory(gateways[0], stack.key, 'written next to poison');
+    await waitFor(async () => (await queueCounts(stack)).deadLetters === before + 3, 30_000, 'three dead letters');
+    await waitForAcknowledged(stack, [fine]);
+    await queue.close();
+    await connection.quit();
+    const metrics = (await Promise.all(stack.apps.filter((a) => a.child.exitCode === null && a.child.signalCode === null).map((a) => fetch(`${a.url()}/metrics`).then((r) => r.text()).catch(() => ''))))
+      .join('\n');
+    const count = (reason: string) =>
+      [...metrics.matchAll(new RegExp(`memtrace_ingest_dead_letters_total\\{org="${stack.orgId}",reason="${reason}"\\} (\\d+)`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);
+    expect(count('invalid-payload')).toBe(2);
+    expect(count('store-rejected')).toBe(1);
+  });
+
   it('bad input gets the right 4xx and enqueues nothing', async () => {
     // Let earlier tests' jobs finish, so the counts below can only move because of this test.
     await waitFor(async () => {
@@ -111,11 +171,20 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     }, 60_000, 'an idle ingest queue');
     const before = await queueCounts(stack);
     const storedBefore = (await arcRows(stack)).length;
+    // node:http rather than fetch: for an oversized body the server answers 413 and closes before the
+    // client has sent everything, which fetch reports as EPIPE instead of the response.
     const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-      fetch(`${gateways[0].url()}/api/v1/memories`, { method: 'POST', headers: { 'x-api-key': stack.key, ...headers }, body }).then(async (r) => ({
-        status: r.status,
-        error: ((await r.json()) as { error: string }).error,
-      }));
+      new Promise<{ status: number; error: string }>((resolve, reject) => {
+        const request = http.request(`${gateways[0].url()}/api/v1/memories`, { method: 'POST', headers: { 'x-api-key': stack.key, ...headers } }, (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, error: (JSON.parse(text) as { error: string }).error }));
+        });
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+        });
+        request.end(body);
+      });
     const cases: Array<[string, string, number, RegExp]> = [
       ['malformed JSON', '{"agent_id": "a", "content": ', 400, /JSON/i],
       ['wrong type', JSON.stringify({ agent_id: 'a', content: 42 }), 400, /content must be a string/],
