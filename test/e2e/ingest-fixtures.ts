@@ -12,7 +12,9 @@ export interface IngestStack {
   orgId: string;
   key: string;
   apps: AppProcess[];
-  spawn(app: 'gateway' | 'ingest-worker'): Promise<AppProcess>;
+  spawn(app: 'gateway' | 'ingest-worker' | 'query'): Promise<AppProcess>;
+  /** Runs a `memtrace --json` command against the stack's database; returns its parsed output. */
+  cli(args: string[]): any;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function createIngestStack(envOverrides: Record<string, string> = {
     orgId: org.id,
     key,
     apps,
+    cli,
     async spawn(app) {
       const process = await spawnApp(app, env.env);
       apps.push(process);

@@ -40,13 +40,26 @@ describe('standalone process: first run, restart, and a tenant with a broken bin
     }
   });
 
-  it('a restart prints no key, and the first key still works', async () => {
+  it('a restart prints no key, the first key still works, and reads see writes through the embedded store', async () => {
     const firstKey = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
     const app = await spawnApp('standalone', env.env);
     try {
       expect(app.stdout()).not.toMatch(KEY);
       const verify = await fetch(`${app.url('gateway')}/api/v1/auth/verify`, { headers: { 'x-api-key': firstKey } });
       expect(await verify.json()).toMatchObject({ org_id: 'org_default', scopes: ['read', 'write', 'admin'] });
+
+      // The query handlers share the worker's application, so one StoreRegistry owns the DuckDB file.
+      const headers = { 'x-api-key': firstKey, 'content-type': 'application/json' };
+      const write = await fetch(`${app.url('gateway')}/api/v1/memories`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ agent_id: 'standalone-bot', session_id: 'sess_standalone', content: 'read me back' }),
+      });
+      const { id } = (await write.json()) as { id: string };
+      const read = await fetch(`${app.url('gateway')}/api/v1/memories/${id}`, { headers: { 'x-api-key': firstKey } });
+      expect(await read.json()).toMatchObject({ id, content: 'read me back' });
+      const context = await fetch(`${app.url('gateway')}/api/v1/sessions/sess_standalone/context`, { method: 'POST', headers: { 'x-api-key': firstKey } });
+      expect(await context.json()).toMatchObject({ session_id: 'sess_standalone', memory_count: 1 });
     } finally {
       await app.stop();
     }

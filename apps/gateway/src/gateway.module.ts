@@ -3,13 +3,19 @@ import { APP_GUARD } from '@nestjs/core';
 import { MetricsController } from '@memtrace/http';
 import { StoreModule } from '@memtrace/store';
 import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AgentService } from './agents/agent.service';
+import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController } from './health/health.controller';
 import { TenantHealthService } from './health/tenant-health.service';
 import { DedupService } from './memories/dedup.service';
 import { IngestProducer } from './memories/ingest.producer';
 import { MemoriesController } from './memories/memories.controller';
+import { MemoryReadsController } from './memories/memory-reads.controller';
 import { MemoryWriteService } from './memories/memory-write.service';
+import { QueryClient } from './query/query.client';
+import { SessionService } from './sessions/session.service';
+import { SessionsController } from './sessions/sessions.controller';
 
 /** Root module of the public REST API (upstream's routes under /api/v1, plus /health and /ready). */
 @Module({})
@@ -18,8 +24,17 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule],
-      controllers: [HealthController, AuthController, MemoriesController, MetricsController],
-      providers: [TenantHealthService, DedupService, IngestProducer, MemoryWriteService, { provide: APP_GUARD, useExisting: AuthGuard }],
+      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, AgentsController, SessionsController, MetricsController],
+      providers: [
+        TenantHealthService,
+        DedupService,
+        IngestProducer,
+        MemoryWriteService,
+        QueryClient,
+        AgentService,
+        SessionService,
+        { provide: APP_GUARD, useExisting: AuthGuard },
+      ],
     };
   }
 }

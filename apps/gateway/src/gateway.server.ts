@@ -5,6 +5,7 @@ import { createLogger, Metrics } from '@memtrace/observability';
 import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { GatewayModule } from './gateway.module';
+import { lenientContextBodies } from './http/context-body.parser';
 
 export interface GatewayOptions {
   config: AppConfig;
@@ -33,5 +34,11 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedA
   };
   const app = await createHttpApp(GatewayModule.forRoot({ config, logger, metrics }), http);
   if (options.bootstrap !== false) await bootstrapOnStart(app.get(BootstrapService), config, logger);
-  return { app, listen: () => listenHttpApp(app, http) };
+  const listen = async () => {
+    // Nest registers its JSON parser during init; the context routes' lenient one replaces it after.
+    await app.init();
+    lenientContextBodies(app);
+    await listenHttpApp(app, http);
+  };
+  return { app, listen };
 }

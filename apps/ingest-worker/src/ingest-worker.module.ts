@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MetricsController } from '@memtrace/http';
 import { StoreModule } from '@memtrace/store';
@@ -14,10 +14,10 @@ export class IngestModule {}
 /** Root module of the ingest-worker process (HTTP only for /health and /metrics). */
 @Module({})
 export class IngestWorkerModule {
-  static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
+  static forRoot(options: Omit<PlatformOptions, 'name'>, extraImports: Array<Type | DynamicModule> = []): DynamicModule {
     return {
       module: IngestWorkerModule,
-      imports: [TenancyModule.forRoot({ name: 'ingest-worker', ...options }), StoreModule, IngestModule],
+      imports: [TenancyModule.forRoot({ name: 'ingest-worker', ...options }), StoreModule, IngestModule, ...extraImports],
       controllers: [WorkerHealthController, MetricsController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };

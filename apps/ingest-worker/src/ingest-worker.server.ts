@@ -1,3 +1,5 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@memtrace/config';
 import { Closable, createHttpApp, httpClosable, listenHttpApp } from '@memtrace/http';
 import { createLogger, Metrics } from '@memtrace/observability';
@@ -6,12 +8,26 @@ import { IngestWorkerModule } from './ingest-worker.module';
 import { WorkerRegistry } from './tenants/worker-registry.service';
 
 /** Starts the ingest worker; the returned closables stop consuming first, then the app. */
-export async function startIngestWorker(options: { config: AppConfig; logger?: Logger; metrics?: Metrics }): Promise<Closable[]> {
+export interface IngestWorkerOptions {
+  config: AppConfig;
+  logger?: Logger;
+  metrics?: Metrics;
+  /**
+   * More modules for the same application (standalone adds the query handlers, so the store
+   * registry, and with it the embedded DuckDB file, has one owner per process) and a hook to start
+   * them (e.g. connect a microservice) before the worker listens.
+   */
+  extraImports?: Array<Type | DynamicModule>;
+  beforeListen?: (app: NestFastifyApplication) => Promise<void>;
+}
+
+export async function startIngestWorker(options: IngestWorkerOptions): Promise<Closable[]> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'ingest-worker' });
   const metrics = options.metrics ?? new Metrics();
   const http = { name: 'ingest-worker', host: config.http.host, port: config.ingest.port, bodyLimitBytes: 1024, logger, metrics };
-  const app = await createHttpApp(IngestWorkerModule.forRoot({ config, logger, metrics }), http);
+  const app = await createHttpApp(IngestWorkerModule.forRoot({ config, logger, metrics }, options.extraImports), http);
+  await options.beforeListen?.(app);
   await listenHttpApp(app, http);
   const registry = app.get(WorkerRegistry);
   return [{ close: () => registry.close() }, httpClosable(app)];

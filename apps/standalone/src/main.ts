@@ -8,6 +8,8 @@ import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import { prepareAdmin } from '../../admin/src/admin.server';
 import { prepareGateway } from '../../gateway/src/gateway.server';
 import { startIngestWorker } from '../../ingest-worker/src/ingest-worker.server';
+import { QueryModule } from '../../query/src/query.module';
+import { attachQueryService } from '../../query/src/query.server';
 
 /**
  * Everything in one process: the quickstart and `npm start`. It exists because an embedded DuckDB
@@ -21,8 +23,15 @@ async function startStandalone(config: AppConfig) {
   const gateway = await prepareGateway({ config, logger: logger.child({ app: 'gateway' }), metrics, bootstrap: false });
   const admin = await prepareAdmin({ config, logger: logger.child({ app: 'admin' }), metrics, bootstrap: false });
   await bootstrapOnStart(gateway.app.get(BootstrapService), config, logger, { embeddedStorePath });
-  // The worker owns the embedded DuckDB file for this process.
-  const worker = await startIngestWorker({ config, logger: logger.child({ app: 'ingest-worker' }), metrics });
+  // The worker's application owns the embedded DuckDB file for this process; the query handlers
+  // run inside it (same StoreRegistry), reached by the gateway over TCP like in a split deployment.
+  const worker = await startIngestWorker({
+    config,
+    logger: logger.child({ app: 'ingest-worker' }),
+    metrics,
+    extraImports: [QueryModule],
+    beforeListen: (app) => attachQueryService(app, config, logger.child({ app: 'query' })),
+  });
   await gateway.listen();
   await admin.listen();
   logger.info(

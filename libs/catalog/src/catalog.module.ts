@@ -1,9 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { AgentRepository } from './agent.repository';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditRepository } from './audit.repository';
 import { MasterKeyVersionRepository } from './master-key-version.repository';
 import { OrganizationRepository } from './organization.repository';
 import { PrismaService } from './prisma.service';
+import { SessionRepository } from './session.repository';
 import { StoreBindingRepository } from './store-binding.repository';
 
 const providers = [
@@ -13,6 +15,8 @@ const providers = [
   StoreBindingRepository,
   MasterKeyVersionRepository,
   AuditRepository,
+  AgentRepository,
+  SessionRepository,
 ];
 
 /** The control-plane data in PostgreSQL: the only code that talks to Prisma. */

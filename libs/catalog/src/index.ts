@@ -4,4 +4,6 @@ export * from './api-key.repository';
 export * from './store-binding.repository';
 export * from './master-key-version.repository';
 export * from './audit.repository';
+export * from './agent.repository';
+export * from './session.repository';
 export * from './catalog.module';

@@ -31,6 +31,11 @@ export class AppConfig {
     retryMaxDelayMs: number;
     confirmTimeoutMs: number;
   };
+  /**
+   * The query service listens on `port` (bound to `http.host`). Gateways spread reads over
+   * `addresses` (several query processes), by default just `host:port`.
+   */
+  readonly query: { host: string; port: number; timeoutMs: number; addresses: Array<{ host: string; port: number }> };
 
   constructor(env: Env) {
     this.database = { url: env.DATABASE_URL };
@@ -66,6 +71,17 @@ export class AppConfig {
       storeTimeoutMs: env.MEMTRACE_STORE_TIMEOUT_MS,
       retryMaxDelayMs: env.MEMTRACE_RETRY_MAX_DELAY_MS,
       confirmTimeoutMs: env.MEMTRACE_CONFIRM_TIMEOUT_MS,
+    };
+    this.query = {
+      host: env.MEMTRACE_QUERY_HOST,
+      port: env.MEMTRACE_QUERY_PORT,
+      timeoutMs: env.MEMTRACE_QUERY_TIMEOUT_MS,
+      addresses: env.MEMTRACE_QUERY_ADDRESSES
+        ? env.MEMTRACE_QUERY_ADDRESSES.split(',').map((entry) => {
+            const [host, port] = entry.trim().split(':');
+            return { host, port: Number(port) };
+          })
+        : [{ host: env.MEMTRACE_QUERY_HOST, port: env.MEMTRACE_QUERY_PORT }],
     };
   }
 

@@ -48,6 +48,14 @@ export const envSchema = z.object({
   MEMTRACE_RETRY_MAX_DELAY_MS: positiveInt(30_000),
   MEMTRACE_CONFIRM_TIMEOUT_MS: positiveInt(30_000),
   MEMTRACE_HOT_TIER_MAX_AGE_MS: positiveInt(6 * 3600 * 1000),
+  MEMTRACE_QUERY_HOST: z.string().default('127.0.0.1'),
+  MEMTRACE_QUERY_PORT: port(9103),
+  MEMTRACE_QUERY_TIMEOUT_MS: positiveInt(15_000),
+  /** Optional `host:port,host:port` of several query processes; default MEMTRACE_QUERY_HOST:MEMTRACE_QUERY_PORT. */
+  MEMTRACE_QUERY_ADDRESSES: z
+    .string()
+    .regex(/^\s*[^\s:,]+:\d{1,5}\s*(,\s*[^\s:,]+:\d{1,5}\s*)*$/, 'must be host:port[,host:port…]')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

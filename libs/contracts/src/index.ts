@@ -8,3 +8,4 @@ export * from './ingest/ingest-queue';
 export * from './memory/memory.wire';
 export * from './memory/memory-patterns';
 export * from './json-fields';
+export * from './query/query.contract';

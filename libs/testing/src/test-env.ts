@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { AppConfig } from '@memtrace/config';
 import { generateMasterKey } from '@memtrace/tenancy';
 import { createTestDatabase, testRedisPrefix, TestDatabase } from './test-database';
@@ -21,6 +22,9 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     MEMTRACE_SERVER_PORT: '0',
     MEMTRACE_ADMIN_PORT: '0',
     MEMTRACE_WORKER_PORT: '0',
+    // Gateways must know the query service's port before it starts, so it cannot be 0.
+    MEMTRACE_QUERY_PORT: String(await freePort()),
+    MEMTRACE_QUERY_HOST: '127.0.0.1',
     MEMTRACE_LOG_LEVEL: 'silent',
     ...overrides,
   };
@@ -30,4 +34,17 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     config: (more = {}) => AppConfig.fromEnv({ ...env, ...more }),
     close: () => db.drop(),
   };
+}
+
+/** A TCP port that was free a moment ago (the OS picks it); for services whose port others need up front. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -17,6 +17,8 @@ export interface BatcherDeps {
   hotTier: HotTier;
   metrics: Metrics;
   logger: Logger;
+  /** Told about every confirmed batch (agents' last activity); its failure does not fail the batch. */
+  onStored?: (orgId: string, records: readonly MemoryRecord[]) => Promise<void>;
 }
 
 /** The store refused these rows as invalid: retrying cannot help, the job goes to the dead letters. */
@@ -138,6 +140,9 @@ export class OrgBatcher {
     const ids = records.map((r) => r.id);
     await this.deps.hotTier.remove(this.orgId, ids);
     this.deps.metrics.ingestRowsWritten.inc({ org: this.orgId }, records.length);
+    await this.deps.onStored?.(this.orgId, records).catch((error: Error) => {
+      this.deps.logger.warn({ orgId: this.orgId, err: error.message }, 'could not record agent activity');
+    });
   }
 
   /** Polls the batch's ids (one query, bounded by its time range) until all are visible; returns the missing rows. */

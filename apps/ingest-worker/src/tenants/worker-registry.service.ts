@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AgentRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
-import { ingestQueueName } from '@memtrace/contracts';
+import { ingestQueueName, MemoryRecord } from '@memtrace/contracts';
 import { LOGGER, Metrics } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { HotTier, StoreRegistry } from '@memtrace/store';
@@ -40,6 +41,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
     private readonly deadLetters: DeadLetterService,
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly agents: AgentRepository,
   ) {}
 
   async onApplicationBootstrap() {
@@ -81,7 +83,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
     const batcher = new OrgBatcher(
       orgId,
       { batchRows: ingest.batchRows, batchMs: ingest.batchMs, retryBaseMs: 100, retryMaxDelayMs: ingest.retryMaxDelayMs, confirmTimeoutMs: ingest.confirmTimeoutMs },
-      { stores: this.stores, hotTier: this.hotTier, metrics: this.metrics, logger: this.logger },
+      { stores: this.stores, hotTier: this.hotTier, metrics: this.metrics, logger: this.logger, onStored: (org, records) => this.recordActivity(org, records) },
     );
     const worker = new Worker(ingestQueueName(orgId), ingestProcessor(orgId, batcher, this.deadLetters), {
       connection: this.redis.connect({ maxRetriesPerRequest: null }),
@@ -134,5 +136,12 @@ export class WorkerRegistry implements OnApplicationBootstrap {
       await Promise.all([...this.running.values()].map((r) => r.worker.close(true)));
     }
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  /** Agents' `last_active_at` follows their stored memories (upstream never set it). */
+  private recordActivity(orgId: string, records: readonly MemoryRecord[]): Promise<void> {
+    const latest = new Map<string, number>();
+    for (const r of records) latest.set(r.agentId, Math.max(latest.get(r.agentId) ?? 0, r.timeUs));
+    return this.agents.touchLastActive(orgId, new Map([...latest].map(([agent, us]) => [agent, new Date(Math.floor(us / 1000))])));
   }
 }

@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   no_store_binding: 503,
   binding_unavailable: 503,
+  /** The query service could not be reached or did not answer in time. */
+  query_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { AgentRepository, isUniqueViolation } from '@memtrace/catalog';
+import { AppError, newId } from '@memtrace/contracts';
+import { CreateAgentInput } from './agent-body.parser';
+import { AgentWire, toAgentWire } from './agent.mapper';
+
+/** Agent registry in PostgreSQL (upstream §7.7–§7.12), always within the caller's org. */
+@Injectable()
+export class AgentService {
+  constructor(private readonly agents: AgentRepository) {}
+
+  async create(orgId: string, input: CreateAgentInput): Promise<AgentWire> {
+    try {
+      return toAgentWire(await this.agents.create({ id: newId('agent'), orgId, ...input }));
+    } catch (error) {
+      // Upstream's exact text: the SDK examples fall back to get_agent(name) on this 409.
+      if (isUniqueViolation(error)) throw new AppError('conflict', `agent '${input.name}' already exists in this organization`);
+      throw error;
+    }
+  }
+
+  async list(orgId: string): Promise<{ agents: AgentWire[]; count: number }> {
+    const agents = (await this.agents.list(orgId)).map(toAgentWire);
+    return { agents, count: agents.length };
+  }
+
+  async get(orgId: string, idOrName: string): Promise<AgentWire> {
+    const row = await this.agents.findByIdOrName(orgId, idOrName);
+    if (!row) throw new AppError('not_found', 'agent not found');
+    return toAgentWire(row);
+  }
+
+  /** By id only, as upstream; the agent's sessions are deleted with it, its memories are kept. */
+  async delete(orgId: string, id: string): Promise<void> {
+    if (!(await this.agents.delete(orgId, id))) throw new AppError('not_found', 'agent not found');
+  }
+}

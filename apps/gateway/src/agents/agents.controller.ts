@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { QUERY_PATTERNS } from '@memtrace/contracts';
+import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
+import { QueryClient } from '../query/query.client';
+import { parseCreateAgent } from './agent-body.parser';
+import { AgentService } from './agent.service';
+
+/** Agents (upstream §7.7–§7.12) plus the new agent context; the org is always the key's. */
+@Controller('api/v1/agents')
+export class AgentsController {
+  constructor(
+    private readonly agents: AgentService,
+    private readonly query: QueryClient,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireScope('write')
+  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    return this.agents.create(principal.orgId, parseCreateAgent(body));
+  }
+
+  @Get()
+  @RequireScope('read')
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.agents.list(principal.orgId);
+  }
+
+  /** By id or by name. */
+  @Get(':id')
+  @RequireScope('read')
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.agents.get(principal.orgId, id);
+  }
+
+  /** Memories whose own `agent_id` is `:id` (literal, no name lookup, as upstream). */
+  @Get(':id/memories')
+  @RequireScope('read')
+  memories(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: Record<string, unknown>) {
+    return this.query.send(QUERY_PATTERNS.agentMemories, { orgId: principal.orgId, agentId: id, params: params ?? {} });
+  }
+
+  @Get(':id/stats')
+  @RequireScope('read')
+  stats(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.query.send(QUERY_PATTERNS.agentStats, { orgId: principal.orgId, agentId: id });
+  }
+
+  /** New: the agent's recent memories across all its sessions, as a context block. */
+  @Post(':id/context')
+  @HttpCode(200)
+  @RequireScope('read')
+  context(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.query.send(QUERY_PATTERNS.renderContext, { orgId: principal.orgId, subject: 'agent', id, body: body ?? null });
+  }
+
+  /** 204; the agent's sessions are deleted with it; its memories stay in the store. */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope('write')
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.agents.delete(principal.orgId, id);
+  }
+}

@@ -1,0 +1,24 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+/** `POST /api/v1/sessions/:id/context` and `POST /api/v1/agents/:id/context`, with or without query string. */
+const CONTEXT_ROUTE = /^\/api\/v1\/(sessions|agents)\/[^/?]+\/context\/?(\?|$)/i;
+
+/**
+ * Upstream used the defaults whenever the context body failed to parse (empty, or not JSON), and
+ * SDKs rely on it: some send `Content-Type: application/json` with no body. Only on the context
+ * routes, then, an empty or unparsable JSON body reaches the handler as "no body"; every other
+ * route keeps Fastify's strict parser (400 on a broken body).
+ */
+export function lenientContextBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const strict = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (!CONTEXT_ROUTE.test(request.url)) return strict(request, body as string, done);
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(null, undefined);
+    }
+  });
+}

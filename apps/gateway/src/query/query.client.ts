@@ -1,0 +1,67 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { AppConfig } from '@memtrace/config';
+import { AppError, ERROR_STATUS, ErrorCode, QueryPattern, rpcErrorSchema } from '@memtrace/contracts';
+import { LOGGER } from '@memtrace/observability';
+import type { Logger } from 'pino';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+
+/**
+ * The gateway's only door to the query service (the one place that touches `ClientProxy`): sends a
+ * versioned message, bounds the wait, and turns the service's `{code, message, hint}` back into
+ * the `AppError` the HTTP error filter answers with (status from the shared `ERROR_STATUS` table).
+ * With several query processes (MEMTRACE_QUERY_ADDRESSES) requests rotate over them, and one that
+ * cannot be reached is skipped: reads are idempotent, so trying the next one is safe.
+ */
+@Injectable()
+export class QueryClient implements OnModuleDestroy {
+  private readonly clients: Array<{ address: string; proxy: ClientProxy }>;
+  private readonly timeoutMs: number;
+  private next = 0;
+
+  constructor(
+    config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.clients = config.query.addresses.map(({ host, port }) => ({
+      address: `${host}:${port}`,
+      proxy: ClientProxyFactory.create({ transport: Transport.TCP, options: { host, port } }),
+    }));
+    this.timeoutMs = config.query.timeoutMs;
+  }
+
+  async send<T>(pattern: QueryPattern, request: object): Promise<T> {
+    const first = this.next++ % this.clients.length;
+    let failure: unknown;
+    for (let i = 0; i < this.clients.length; i++) {
+      const { address, proxy } = this.clients[(first + i) % this.clients.length];
+      try {
+        return await firstValueFrom(proxy.send<T>(pattern, request).pipe(timeout(this.timeoutMs)));
+      } catch (error) {
+        const answer = answered(error);
+        if (answer) throw answer;
+        // A timeout may mean the query is merely slow: do not pile it onto the next process.
+        if (error instanceof TimeoutError) {
+          this.logger.warn({ pattern, address, timeoutMs: this.timeoutMs }, 'query service timed out');
+          throw new AppError('query_unavailable', 'the query service did not answer in time', 'retry later');
+        }
+        this.logger.warn({ pattern, address, err: error }, 'query service unreachable');
+        failure = error;
+      }
+    }
+    this.logger.error({ pattern, err: failure }, 'no query service reachable');
+    return Promise.reject(new AppError('query_unavailable', 'the query service is unavailable', 'retry later'));
+  }
+
+  async onModuleDestroy() {
+    await Promise.all(this.clients.map(({ proxy }) => proxy.close()));
+  }
+}
+
+/** The service's own answer (`{code, message, hint}` with a known code), as the HTTP error. */
+function answered(error: unknown): AppError | undefined {
+  const payload = rpcErrorSchema.safeParse(error);
+  if (!payload.success || !Object.hasOwn(ERROR_STATUS, payload.data.code)) return undefined;
+  const { code, message, hint } = payload.data;
+  return new AppError(code as ErrorCode, message, hint);
+}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { ContextResponse, RenderContextRequest } from '@memtrace/contracts';
+import { MemoryReader } from '../memories/memory-reader.service';
+import { readScopeNow as scope } from '../filters/read-scope.util';
+import { parseAgentContextRequest, parseSessionContextRequest } from './context-request.parser';
+import { ContextRenderer } from './context.renderer';
+
+/**
+ * Session context (upstream §8) and agent context (new): the newest 100 matching memories, hot tier
+ * included, rendered as upstream's markdown within the token budget (design §6).
+ */
+@Injectable()
+export class ContextQueryService {
+  private readonly renderer = new ContextRenderer();
+
+  constructor(private readonly reader: MemoryReader) {}
+
+  async render(request: RenderContextRequest): Promise<ContextResponse> {
+    const readScope = scope(request.orgId);
+    const parsed =
+      request.subject === 'session'
+        ? parseSessionContextRequest(request.id, request.body, readScope)
+        : parseAgentContextRequest(request.id, request.body, readScope);
+    const memories = await this.reader.query(parsed.query);
+    const rendered = this.renderer.render(memories, parsed.subject, parsed.maxTokens);
+    const subjectField = parsed.subject.kind === 'session' ? { session_id: parsed.subject.id } : { agent_id: parsed.subject.id };
+    return { ...subjectField, ...rendered };
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AgentMemoriesRequest,
+  GetMemoryRequest,
+  ListMemoriesRequest,
+  MemoryListResponse,
+  MemoryQuery,
+  SearchMemoriesRequest,
+  SearchResponse,
+  SessionMemoriesRequest,
+  toMemoryWire,
+  AppError,
+} from '@memtrace/contracts';
+import { hasMore } from '../filters/read-limits.util';
+import { readScopeNow as scope } from '../filters/read-scope.util';
+import { parseAgentMemoriesQuery, parseListMemoriesQuery, parseSessionMemoriesQuery } from './list-memories.parser';
+import { MemoryReader } from './memory-reader.service';
+import { parseSearchBody } from './search-memories.parser';
+
+/** Memory ids are UUIDs (v7); anything else cannot name a memory, so it is a 404 without a query. */
+const MEMORY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The memory reads of the REST API (upstream §7.4–§7.6, §7.10, §7.17), envelopes as §4.6. */
+@Injectable()
+export class MemoryQueryService {
+  constructor(private readonly reader: MemoryReader) {}
+
+  list(request: ListMemoriesRequest): Promise<MemoryListResponse> {
+    return this.page(parseListMemoriesQuery(request.params, scope(request.orgId)));
+  }
+
+  agentMemories(request: AgentMemoriesRequest): Promise<MemoryListResponse> {
+    return this.page(parseAgentMemoriesQuery(request.agentId, request.params, scope(request.orgId)));
+  }
+
+  sessionMemories(request: SessionMemoriesRequest): Promise<MemoryListResponse> {
+    return this.page(parseSessionMemoriesQuery(request.sessionId, request.params, scope(request.orgId)));
+  }
+
+  async get(request: GetMemoryRequest) {
+    if (!MEMORY_ID.test(request.id)) throw new AppError('not_found', 'memory not found');
+    const [record] = await this.reader.query({ filter: { orgId: request.orgId, ids: [request.id.toLowerCase()] }, order: 'desc', limit: 1 });
+    if (!record) throw new AppError('not_found', 'memory not found');
+    return toMemoryWire(record);
+  }
+
+  async search(request: SearchMemoriesRequest): Promise<SearchResponse> {
+    const started = performance.now();
+    const records = await this.reader.query(parseSearchBody(request.body, scope(request.orgId)));
+    const results = records.map(toMemoryWire);
+    // An integer, as every SDK expects.
+    return { results, count: results.length, query_time_ms: Math.round(performance.now() - started) };
+  }
+
+  private async page(query: MemoryQuery): Promise<MemoryListResponse> {
+    const memories = (await this.reader.query(query)).map(toMemoryWire);
+    return { memories, count: memories.length, has_more: hasMore(memories.length, query.limit) };
+  }
+}

@@ -1,0 +1,60 @@
+import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
+import { compareRecords, HotTier, matchesFilter, MemoryStore, StoreRegistry } from '@memtrace/store';
+import { memory } from '../context/memory-record.fixture';
+import { MemoryReader } from './memory-reader.service';
+
+const T0 = Date.UTC(2026, 1, 7, 20) * 1000;
+const rec = (n: number, fields: Partial<MemoryRecord> = {}) =>
+  memory({ id: `018f0000-0000-7000-8000-${String(n).padStart(12, '0')}`, timeUs: T0 + n, ...fields });
+
+/** A store that holds `rows` and answers like the real ones (filter, order, page). */
+function fakeStore(rows: MemoryRecord[]): MemoryStore {
+  const matching = (filter: MemoryFilter) => rows.filter((r) => r.orgId === filter.orgId && matchesFilter(r, filter));
+  return {
+    query: async (q: MemoryQuery) => matching(q.filter).sort(compareRecords(q.order)).slice(q.offset ?? 0, (q.offset ?? 0) + q.limit),
+    count: async (filter: MemoryFilter) => matching(filter).length,
+    countByType: async (filter: MemoryFilter) => {
+      const counts: Record<string, number> = {};
+      for (const r of matching(filter)) counts[r.memoryType] = (counts[r.memoryType] ?? 0) + 1;
+      return counts;
+    },
+  } as unknown as MemoryStore;
+}
+
+function reader(stored: MemoryRecord[], hot: MemoryRecord[]): MemoryReader {
+  const registry = { forOrg: async () => fakeStore(stored) } as unknown as StoreRegistry;
+  const hotTier = { find: async (filter: MemoryFilter) => hot.filter((r) => r.orgId === filter.orgId && matchesFilter(r, filter)) } as unknown as HotTier;
+  return new MemoryReader(registry, hotTier);
+}
+
+describe('MemoryReader', () => {
+  const stored = [rec(1), rec(2, { memoryType: 'decision' }), rec(3, { orgId: 'org_b' })];
+  const hot = [rec(2, { memoryType: 'decision' }), rec(4), rec(5, { memoryType: 'entity', agentId: 'agent_2' }), rec(6, { orgId: 'org_b' })];
+
+  it('reads the union of store and hot tier, one row per id, newest first', async () => {
+    const rows = await reader(stored, hot).query({ filter: { orgId: 'org_a' }, order: 'desc', limit: 10 });
+    expect(rows.map((r) => r.id.slice(-1))).toEqual(['5', '4', '2', '1']);
+  });
+
+  it('applies the filter to the hot tier too', async () => {
+    const rows = await reader(stored, hot).query({ filter: { orgId: 'org_a', agentId: 'agent_1' }, order: 'asc', limit: 10 });
+    expect(rows.map((r) => r.id.slice(-1))).toEqual(['1', '2', '4']);
+  });
+
+  it('pages the merged rows', async () => {
+    const rows = await reader(stored, hot).query({ filter: { orgId: 'org_a' }, order: 'desc', limit: 2, offset: 1 });
+    expect(rows.map((r) => r.id.slice(-1))).toEqual(['4', '2']);
+  });
+
+  it('counts rows of both tiers once each, per type as well', async () => {
+    const subject = reader(stored, hot);
+    await expect(subject.count({ orgId: 'org_a' })).resolves.toBe(4);
+    await expect(subject.countByType({ orgId: 'org_a' })).resolves.toEqual({ episodic: 2, decision: 1, entity: 1 });
+    await expect(subject.count({ orgId: 'org_b' })).resolves.toBe(2);
+  });
+
+  it('reads only the store when nothing is unconfirmed', async () => {
+    const rows = await reader(stored, []).query({ filter: { orgId: 'org_a' }, order: 'desc', limit: 1 });
+    expect(rows.map((r) => r.id.slice(-1))).toEqual(['2']);
+  });
+});

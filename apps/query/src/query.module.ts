@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { StoreModule } from '@memtrace/store';
+import { PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { ContextQueryService } from './context/context-query.service';
+import { MemoryQueryService } from './memories/memory-query.service';
+import { MemoryReader } from './memories/memory-reader.service';
+import { QueryController } from './rpc/query.controller';
+import { QueryRpcFilter } from './rpc/query-rpc.filter';
+import { AgentStatsService } from './stats/agent-stats.service';
+
+/**
+ * The query handlers. They need the platform (tenancy, catalog, store registry, hot tier) from the
+ * application they run in: their own process (`QueryAppModule`), or, in standalone, the ingest
+ * worker's, so that one StoreRegistry owns the embedded DuckDB file.
+ */
+@Module({
+  controllers: [QueryController],
+  providers: [MemoryReader, MemoryQueryService, AgentStatsService, ContextQueryService, QueryRpcFilter],
+})
+export class QueryModule {}
+
+/** Root module of a query-service process. */
+@Module({})
+export class QueryAppModule {
+  static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
+    return {
+      module: QueryAppModule,
+      imports: [TenancyModule.forRoot({ name: 'query', ...options }), StoreModule, QueryModule],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { AgentRepository, SessionRepository } from '@memtrace/catalog';
+import { AgentStatsRequest, AgentStatsResponse } from '@memtrace/contracts';
+import { MemoryReader } from '../memories/memory-reader.service';
+import { readScopeNow as scope } from '../filters/read-scope.util';
+import { agentStatsFilters } from './agent-stats-filters.util';
+
+/**
+ * `GET /api/v1/agents/:id/stats` (upstream §4.3, §7.11): every field present, an unknown agent is
+ * all zeros. Unlike upstream, a store failure is a 503 rather than silently-zero counts: a
+ * dashboard showing 0 memories for an outage is worse than an error.
+ */
+@Injectable()
+export class AgentStatsService {
+  constructor(
+    private readonly reader: MemoryReader,
+    private readonly agents: AgentRepository,
+    private readonly sessions: SessionRepository,
+  ) {}
+
+  async stats(request: AgentStatsRequest): Promise<AgentStatsResponse> {
+    const filters = agentStatsFilters(request.agentId, scope(request.orgId));
+    const [memoryCount, memories24h, errors24h, memoryTypes, sessions, agent] = await Promise.all([
+      this.reader.count(filters.all),
+      this.reader.count(filters.last24h),
+      this.reader.count(filters.errors24h),
+      this.reader.countByType(filters.all),
+      this.sessions.countByAgent(request.orgId, filters.agentId),
+      this.agents.findByIdOrName(request.orgId, filters.agentId),
+    ]);
+    const stats: AgentStatsResponse = {
+      agent_id: filters.agentId,
+      memory_count: memoryCount,
+      memories_24h: memories24h,
+      errors_24h: errors24h,
+      session_count: sessions.total,
+      active_sessions: sessions.active,
+      memory_types: memoryTypes,
+    };
+    if (agent?.lastActiveAt) stats.last_active_at = agent.lastActiveAt.toISOString();
+    return stats;
+  }
+}

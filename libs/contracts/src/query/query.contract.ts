@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { MemoryWire } from '../memory/memory.wire';
+
+/**
+ * RPC contracts between the gateway and the query service (design §6). Patterns are versioned
+ * strings: within a version only optional fields may be added; anything else is a new pattern
+ * served next to the old one, so gateways and query processes can be deployed in any order.
+ * The org always comes from the caller's API key, never from the request.
+ */
+export const QUERY_PATTERNS = {
+  listMemories: 'query.list-memories.v1',
+  getMemory: 'query.get-memory.v1',
+  searchMemories: 'query.search-memories.v1',
+  agentMemories: 'query.agent-memories.v1',
+  sessionMemories: 'query.session-memories.v1',
+  agentStats: 'query.agent-stats.v1',
+  renderContext: 'query.render-context.v1',
+} as const;
+
+export type QueryPattern = (typeof QUERY_PATTERNS)[keyof typeof QUERY_PATTERNS];
+
+const orgId = z.string().min(1);
+/** The raw query string as Fastify parsed it: values are strings, or arrays when repeated. */
+const queryParams = z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({});
+
+export const listMemoriesRequestSchema = z.object({ orgId, params: queryParams });
+export const getMemoryRequestSchema = z.object({ orgId, id: z.string() });
+/** The body is passed through as JSON: the query service owns its validation and messages. */
+export const searchMemoriesRequestSchema = z.object({ orgId, body: z.unknown() });
+export const agentMemoriesRequestSchema = z.object({ orgId, agentId: z.string(), params: queryParams });
+export const sessionMemoriesRequestSchema = z.object({ orgId, sessionId: z.string(), params: queryParams });
+export const agentStatsRequestSchema = z.object({ orgId, agentId: z.string() });
+export const renderContextRequestSchema = z.object({ orgId, subject: z.enum(['session', 'agent']), id: z.string(), body: z.unknown() });
+
+export type ListMemoriesRequest = z.input<typeof listMemoriesRequestSchema>;
+export type GetMemoryRequest = z.input<typeof getMemoryRequestSchema>;
+export type SearchMemoriesRequest = z.input<typeof searchMemoriesRequestSchema>;
+export type AgentMemoriesRequest = z.input<typeof agentMemoriesRequestSchema>;
+export type SessionMemoriesRequest = z.input<typeof sessionMemoriesRequestSchema>;
+export type AgentStatsRequest = z.input<typeof agentStatsRequestSchema>;
+export type RenderContextRequest = z.input<typeof renderContextRequestSchema>;
+
+/** A memory on the wire (`toMemoryWire`); extra fields of later versions pass through. */
+const memoryWire = z.looseObject({
+  id: z.string(),
+  time: z.string(),
+  org_id: z.string(),
+  agent_id: z.string(),
+  memory_type: z.string(),
+  event_type: z.string(),
+  content: z.string(),
+});
+
+export const memoryListResponseSchema = z.object({ memories: z.array(memoryWire), count: z.number().int(), has_more: z.boolean() });
+export const memoryResponseSchema = memoryWire;
+export const searchResponseSchema = z.object({ results: z.array(memoryWire), count: z.number().int(), query_time_ms: z.number().int() });
+export const agentStatsResponseSchema = z.object({
+  agent_id: z.string(),
+  memory_count: z.number().int(),
+  memories_24h: z.number().int(),
+  errors_24h: z.number().int(),
+  session_count: z.number().int(),
+  active_sessions: z.number().int(),
+  last_active_at: z.string().optional(),
+  memory_types: z.record(z.string(), z.number().int()),
+});
+export const contextResponseSchema = z.looseObject({
+  context: z.string(),
+  memory_count: z.number().int(),
+  token_count: z.number().int(),
+  truncated: z.boolean(),
+  omitted_count: z.number().int(),
+});
+
+export interface MemoryListResponse {
+  memories: MemoryWire[];
+  count: number;
+  has_more: boolean;
+}
+export interface SearchResponse {
+  results: MemoryWire[];
+  count: number;
+  query_time_ms: number;
+}
+export type AgentStatsResponse = z.infer<typeof agentStatsResponseSchema>;
+export type ContextResponse = z.infer<typeof contextResponseSchema> & { session_id?: string; agent_id?: string };
+
+/** What an `RpcException` carries across the wire: a code of the shared table, safe to show. */
+export const rpcErrorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
+export type RpcErrorPayload = z.infer<typeof rpcErrorSchema>;
