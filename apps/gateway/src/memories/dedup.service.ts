@@ -44,15 +44,11 @@ export class DedupService {
       toClaim.push(i);
       return true;
     });
-    if (toClaim.length === 0) return result;
-    const pipeline = this.redis.client.pipeline();
-    for (const i of toClaim) pipeline.set(this.keyOf(orgId, claims[i].key), claims[i].owner, 'EX', this.windowSeconds, 'NX');
-    const replies = (await pipeline.exec()) ?? [];
-    toClaim.forEach((i, n) => {
-      const [error, reply] = replies[n] ?? [new Error('no reply'), null];
-      if (error) throw error;
-      result[i] = reply === 'OK';
-    });
+    // Issued together, these go out in one write (the client auto-pipelines); each SET NX is atomic.
+    const replies = await Promise.all(
+      toClaim.map((i) => this.redis.client.set(this.keyOf(orgId, claims[i].key), claims[i].owner, 'EX', this.windowSeconds, 'NX')),
+    );
+    toClaim.forEach((i, n) => (result[i] = replies[n] === 'OK'));
     return result;
   }
 

@@ -21,16 +21,15 @@ export class HotTier {
   async add(orgId: string, records: readonly MemoryRecord[]): Promise<void> {
     if (records.length === 0) return;
     const { index, rows } = this.keys(orgId);
-    const multi = this.redis.multi();
-    multi.zadd(index, ...records.flatMap((r) => [r.timeUs, r.id]));
-    multi.hset(rows, ...records.flatMap((r) => [r.id, JSON.stringify(r)]));
-    await multi.exec();
+    // Rows first, then the index that makes them findable: a reader never meets an index entry
+    // whose row is missing for longer than this one round trip (and skips such entries anyway).
+    await Promise.all([this.redis.hset(rows, ...records.flatMap((r) => [r.id, JSON.stringify(r)])), this.redis.zadd(index, ...records.flatMap((r) => [r.timeUs, r.id]))]);
   }
 
   async remove(orgId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const { index, rows } = this.keys(orgId);
-    await this.redis.multi().zrem(index, ...ids).hdel(rows, ...ids).exec();
+    await Promise.all([this.redis.zrem(index, ...ids), this.redis.hdel(rows, ...ids)]);
   }
 
   /** Every unconfirmed memory of the org that matches the filter, in no particular order. */
