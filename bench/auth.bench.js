@@ -2,9 +2,8 @@
 // Authenticated request throughput of the gateway against a bare node:http baseline measured in the
 // same run on the same machine (`npm run bench:auth`). Writes a dated report under bench/results/.
 'use strict';
-const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { root, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline } = require('./lib');
+const { root, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, writeReport } = require('./lib');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = 50;
@@ -32,9 +31,7 @@ async function main() {
     `Ratio gateway / baseline: **${((gw.requests.average / base.requests.average) * 100).toFixed(1)}%**`,
     '',
   ].join('\n');
-  process.stdout.write(report);
-  mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, `bench/results/${new Date().toISOString().slice(0, 10)}-auth.md`), report);
+  writeReport('auth', report);
 }
 
 main().catch((error) => {

@@ -7,10 +7,10 @@
 // and as baselines in the same run: a bare node:http server, and the raw DuckDB data-chunk append rate.
 // Writes a dated markdown report under bench/results/.
 'use strict';
-const { mkdirSync, writeFileSync, mkdtempSync } = require('node:fs');
+const { mkdtempSync } = require('node:fs');
 const { join } = require('node:path');
 const os = require('node:os');
-const { root, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep } = require('./lib');
+const { root, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep, writeReport } = require('./lib');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = 50;
@@ -134,9 +134,7 @@ async function main() {
     `| worker RSS while the store is down, ${SECONDS} s at 500 writes/s (${outage.accepted} accepted, non-2xx ${outage.non2xx}) | ${outage.rssMin.toFixed(0)}–${outage.rssMax.toFixed(0)} MiB over ${outage.samples} samples | | | flat |`,
     '',
   ].join('\n');
-  process.stdout.write(report);
-  mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, `bench/results/${new Date().toISOString().slice(0, 10)}-ingest.md`), report);
+  writeReport('ingest', report);
 }
 
 main().catch((error) => {

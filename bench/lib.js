@@ -113,4 +113,12 @@ async function metric(url, name) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { root, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep };
+/** Prints a report and keeps it as bench/results/<date>-<name>.md. */
+function writeReport(name, report) {
+  const { mkdirSync, writeFileSync } = require('node:fs');
+  process.stdout.write(report);
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, `bench/results/${new Date().toISOString().slice(0, 10)}-${name}.md`), report);
+}
+
+module.exports = { root, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep, writeReport };

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// The gateway's write path alone (`npm run bench:gateway-write`): single-memory POSTs to a gateway
+// process with no worker consuming the queue, so the figure is what the gateway itself sustains
+// (validation, dedup claim, hot tier, enqueue), against a bare node:http server in the same run.
+'use strict';
+const { machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, writeReport } = require('./lib');
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const CONNECTIONS = 50;
+
+async function main() {
+  const base = await bareHttpBaseline(SECONDS, CONNECTIONS);
+  const { env, drop } = await freshEnv();
+  const org = cli(['org', 'create', 'gateway-write'], env);
+  // The gateway only checks that a binding exists; nothing connects to this address.
+  cli(['org', 'add-arc', org.id, '--url', 'http://127.0.0.1:9', '--database', 'bench'], env);
+  const key = cli(['key', 'create', '--org', org.id, '--name', 'w', '--permissions', 'write'], env).key;
+  const gateway = await startApp('gateway', env, ['gateway']);
+  let n = 0;
+  const result = await cannon({
+    url: `http://127.0.0.1:${gateway.ports.gateway}/api/v1/memories`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, setupRequest: (req) => ({ ...req, body: JSON.stringify({ agent_id: 'a', content: `m ${process.pid} ${n++}` }) }) }],
+  });
+  await gateway.stop();
+  await drop();
+  writeReport(
+    'gateway-write',
+    [
+      `# Gateway write path alone, ${new Date().toISOString().slice(0, 10)}`,
+      '',
+      `Machine: ${machine()}. ${CONNECTIONS} connections, ${SECONDS} s, no worker consuming. Command: \`npm run bench:gateway-write\`.`,
+      '',
+      '| target | req/s | p50 ms | p99 ms | non-2xx |',
+      '|---|---|---|---|---|',
+      `| bare node:http (baseline) | ${Math.round(base.requests.average)} | ${base.latency.p50} | ${base.latency.p99} | ${base.non2xx} |`,
+      `| gateway POST /api/v1/memories | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`,
+      '',
+      `Ratio gateway / baseline: **${((result.requests.average / base.requests.average) * 100).toFixed(1)}%**`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
