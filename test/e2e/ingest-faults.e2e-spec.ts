@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { INGEST_MEMORIES_V1 } from '@memtrace/contracts';
+import { INGEST_MEMORIES_V1, ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
 import { HotTier } from '@memtrace/store';
 import { AppProcess, runCli } from '@memtrace/testing';
 import { Queue } from 'bullmq';
@@ -140,7 +140,7 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
 
   it('dead-letters jobs that can never succeed, with a metric, and keeps processing the rest', async () => {
     const connection = new Redis(stack.env.env.REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = new Queue(`ingest-${stack.orgId}`, { connection, prefix: `${stack.env.env.MEMTRACE_REDIS_PREFIX}:bull` });
+    const queue = new Queue(ingestQueueName(stack.orgId), { connection, prefix: ingestBullPrefix(stack.env.env.MEMTRACE_REDIS_PREFIX) });
     const before = (await queueCounts(stack)).deadLetters;
     await queue.add(INGEST_MEMORIES_V1, { v: 1, orgId: stack.orgId, memories: [{ id: 'not-a-uuid' }] });
     await queue.add('ingest.memories.v99', { anything: true });

@@ -1,4 +1,5 @@
 import { ArcDoubleProcess, AppProcess, createTestEnv, runCli, spawnApp, spawnArcDouble, TestEnv } from '@memtrace/testing';
+import { DEAD_LETTER_QUEUE, ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -133,9 +134,9 @@ export async function waitForAcknowledged(stack: IngestStack, acked: WriteOutcom
 /** Job counts of the org's ingest queue and of the dead-letter queue. */
 export async function queueCounts(stack: IngestStack) {
   const connection = new Redis(stack.env.env.REDIS_URL, { maxRetriesPerRequest: null });
-  const prefix = `${stack.env.env.MEMTRACE_REDIS_PREFIX}:bull`;
-  const ingest = new Queue(`ingest-${stack.orgId}`, { connection, prefix });
-  const dead = new Queue('ingest-dead-letter', { connection, prefix });
+  const prefix = ingestBullPrefix(stack.env.env.MEMTRACE_REDIS_PREFIX);
+  const ingest = new Queue(ingestQueueName(stack.orgId), { connection, prefix });
+  const dead = new Queue(DEAD_LETTER_QUEUE, { connection, prefix });
   try {
     const [counts, deadCounts, hot] = await Promise.all([
       ingest.getJobCounts('wait', 'delayed', 'active', 'completed', 'failed'),

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { DEAD_LETTER_QUEUE } from '@memtrace/contracts';
+import { AppConfig } from '@memtrace/config';
+import { DEAD_LETTER_QUEUE, ingestBullPrefix } from '@memtrace/contracts';
 import { LOGGER, Metrics } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { Job, Queue } from 'bullmq';
@@ -16,10 +17,11 @@ export class DeadLetterService implements OnModuleDestroy {
 
   constructor(
     redis: RedisService,
+    config: AppConfig,
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.queue = new Queue(DEAD_LETTER_QUEUE, { connection: redis.client, prefix: redis.key('bull') });
+    this.queue = new Queue(DEAD_LETTER_QUEUE, { connection: redis.client, prefix: ingestBullPrefix(config.redis.prefix) });
   }
 
   async park(orgId: string, job: Job, reason: string, kind: 'invalid-payload' | 'store-rejected' | 'exhausted'): Promise<void> {

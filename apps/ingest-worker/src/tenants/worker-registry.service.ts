@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AgentRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
-import { ingestQueueName, MemoryRecord } from '@memtrace/contracts';
+import { ingestBullPrefix, ingestOrgsKey, ingestQueueName, MemoryRecord } from '@memtrace/contracts';
 import { LOGGER, Metrics } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { HotTier, StoreRegistry } from '@memtrace/store';
@@ -56,7 +56,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
 
   private async tick(): Promise<void> {
     try {
-      const orgIds = await this.redis.client.smembers(this.redis.key('ingest', 'orgs'));
+      const orgIds = await this.redis.client.smembers(ingestOrgsKey(this.config.redis.prefix));
       const sweep = Date.now() - this.lastSweep > SWEEP_INTERVAL_MS;
       if (sweep) this.lastSweep = Date.now();
       for (const orgId of orgIds) await this.reconcile(orgId, sweep);
@@ -87,7 +87,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
     );
     const worker = new Worker(ingestQueueName(orgId), ingestProcessor(orgId, batcher, this.deadLetters), {
       connection: this.redis.connect({ maxRetriesPerRequest: null }),
-      prefix: this.redis.key('bull'),
+      prefix: ingestBullPrefix(this.config.redis.prefix),
       concurrency: ingest.concurrency,
       lockDuration: ingest.lockMs,
       stalledInterval: ingest.lockMs,
@@ -116,7 +116,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
   private queueFor(orgId: string): Queue {
     let queue = this.queues.get(orgId);
     if (!queue) {
-      queue = new Queue(ingestQueueName(orgId), { connection: this.redis.client, prefix: this.redis.key('bull') });
+      queue = new Queue(ingestQueueName(orgId), { connection: this.redis.client, prefix: ingestBullPrefix(this.config.redis.prefix) });
       this.queues.set(orgId, queue);
     }
     return queue;

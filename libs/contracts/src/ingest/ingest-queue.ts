@@ -3,6 +3,19 @@ export function ingestQueueName(orgId: string): string {
   return `ingest-${orgId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+/**
+ * BullMQ's key prefix for a deployment: queues live under the deployment's Redis prefix too, so
+ * deployments (and test suites) sharing one Redis never see each other's jobs.
+ */
+export function ingestBullPrefix(redisPrefix: string): string {
+  return `${redisPrefix}:bull`;
+}
+
+/** The Redis set of orgs that have had an ingest queue: gateways add to it, workers discover from it. */
+export function ingestOrgsKey(redisPrefix: string): string {
+  return `${redisPrefix}:ingest:orgs`;
+}
+
 /** Where jobs that can never succeed (invalid payload, data the store rejects) are parked. */
 export const DEAD_LETTER_QUEUE = 'ingest-dead-letter';
 
