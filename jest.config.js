@@ -22,6 +22,9 @@ const shared = {
     '^@memtrace/(catalog|config|contracts|http|observability|redis|store|tenancy|testing)$': '<rootDir>/libs/$1/src',
   },
   testEnvironment: 'node',
+  // jest's 5 s default is too tight for the heavier in-process specs (DuckDB batches of 200k rows,
+  // property tests) on a loaded 2-core CI machine; e2e suites set their own, longer limits.
+  testTimeout: 20_000,
 };
 module.exports = {
   // @duckdb/node-bindings starts a native "RefReaper" handle when the binding loads (not per

@@ -89,7 +89,7 @@ describe('DuckDbMemoryStore', () => {
     await store.write(batch.slice(0, 10));
     expect(await store.count({ orgId: 'org_a' })).toBe(10);
     await store.close();
-  });
+  }, 60_000); // 210,000 rows through the appender: seconds on a loaded 2-core machine
 
   it('counts by type, confirms visible ids within a time range, and deletes within an org', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
