@@ -20,6 +20,10 @@ const shared = {
   ],
   moduleNameMapper: {
     '^@memtrace/(catalog|config|contracts|http|observability|redis|store|tenancy|testing)$': '<rootDir>/libs/$1/src',
+    '^@memtrace/sdk$': '<rootDir>/libs/sdk/src/index.ts',
+    '^@memtrace/sdk/(.+)$': '<rootDir>/libs/sdk/src/$1/index.ts',
+    // libs/sdk is ESM source: its relative imports name the emitted `.js` files.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
   // jest's 5 s default is too tight for the heavier in-process specs (DuckDB batches of 200k rows,

@@ -1,0 +1,204 @@
+import { MemtraceError } from './errors.js';
+import { Transport, TransportOptions } from './transport.js';
+import type {
+  AddMemoryRequest,
+  Agent,
+  AgentContext,
+  AgentList,
+  AgentStats,
+  ContextOptions,
+  CreateSessionRequest,
+  ListOptions,
+  Memory,
+  MemoryList,
+  RegisterAgentRequest,
+  ScopedListOptions,
+  SearchQuery,
+  SearchResult,
+  Session,
+  SessionContext,
+  SessionList,
+  UpdateSessionRequest,
+} from './types.js';
+import { MEMORY_TYPES } from './types.js';
+
+export type MemtraceOptions = TransportOptions;
+
+/** Query parameters in the upstream SDKs' order, so URLs match theirs byte for byte. */
+const LIST_PARAMS = ['agent_id', 'session_id', 'memory_type', 'event_type', 'tags', 'since', 'until', 'limit', 'offset', 'order'] as const;
+
+/**
+ * A Memtrace client bound to one API key (and so to one organisation).
+ *
+ * Reads, closes and deletes are retried on network errors, 429 and 503; writes are not, because a
+ * repeated write would come back as a 409 duplicate after the first one had in fact landed.
+ */
+export class Memtrace {
+  private readonly http: Transport;
+
+  constructor(baseUrl: string, apiKey: string, options: MemtraceOptions = {}) {
+    this.http = new Transport(baseUrl, apiKey, options);
+  }
+
+  // ── Memories ──────────────────────────────────────────────────────────────
+
+  /** Stores an episodic memory of what the agent did or saw. */
+  async remember(agentId: string, content: string, extra: Omit<AddMemoryRequest, 'agent_id' | 'content'> = {}): Promise<Memory> {
+    return this.addMemory({ agent_id: agentId, memory_type: 'episodic', event_type: 'general', content, ...extra });
+  }
+
+  /** The agent's memories of the last `since` (default 24h), newest first, at most `limit` (default 100). */
+  async recall(agentId: string, since = '24h', options: Omit<ScopedListOptions, 'since'> = {}): Promise<MemoryList> {
+    return this.listMemories({ agent_id: agentId, since, limit: 100, order: 'desc', ...options });
+  }
+
+  /** Records a decision with its reasoning (upstream's shape: memory and event type `decision`). */
+  async decide(agentId: string, decision: string, reasoning: string, extra: Pick<AddMemoryRequest, 'session_id' | 'tags' | 'importance'> = {}): Promise<Memory> {
+    return this.addMemory({
+      agent_id: agentId,
+      memory_type: 'decision',
+      event_type: 'decision',
+      content: decision,
+      metadata: { reasoning },
+      ...extra,
+    });
+  }
+
+  /** Stores one memory; a duplicate within the dedup window throws `ConflictError`. */
+  async addMemory(request: AddMemoryRequest): Promise<Memory> {
+    checkRequest(request);
+    return this.http.request({ method: 'POST', path: '/api/v1/memories', body: request, idempotent: false });
+  }
+
+  /** Stores a batch atomically (all or nothing on invalid input); duplicates are skipped, not errors. */
+  async addMemories(requests: AddMemoryRequest[]): Promise<Memory[]> {
+    requests.forEach(checkRequest);
+    const reply = await this.http.request<{ memories: Memory[] }>({
+      method: 'POST',
+      path: '/api/v1/memories',
+      body: { memories: requests },
+      idempotent: false,
+    });
+    return reply.memories;
+  }
+
+  async listMemories(options: ListOptions = {}): Promise<MemoryList> {
+    return this.http.request({ method: 'GET', path: '/api/v1/memories', query: listQuery(options), idempotent: true });
+  }
+
+  async searchMemories(query: SearchQuery = {}): Promise<SearchResult> {
+    return this.http.request({ method: 'POST', path: '/api/v1/search', body: query, idempotent: true });
+  }
+
+  async getMemory(id: string): Promise<Memory> {
+    return this.http.request({ method: 'GET', path: `/api/v1/memories/${segment(id)}`, idempotent: true });
+  }
+
+  // ── Agents ────────────────────────────────────────────────────────────────
+
+  /** Registers an agent; a name already taken in the organisation throws `ConflictError`. */
+  async registerAgent(request: RegisterAgentRequest): Promise<Agent> {
+    return this.http.request({ method: 'POST', path: '/api/v1/agents', body: request, idempotent: false });
+  }
+
+  async listAgents(): Promise<AgentList> {
+    return this.http.request({ method: 'GET', path: '/api/v1/agents', idempotent: true });
+  }
+
+  /** By id or by name. */
+  async getAgent(idOrName: string): Promise<Agent> {
+    return this.http.request({ method: 'GET', path: `/api/v1/agents/${segment(idOrName)}`, idempotent: true });
+  }
+
+  async getAgentStats(agentId: string): Promise<AgentStats> {
+    return this.http.request({ method: 'GET', path: `/api/v1/agents/${segment(agentId)}/stats`, idempotent: true });
+  }
+
+  /** Memories whose `agent_id` is `agentId`; the server defaults `since` to 24h here. */
+  async getAgentMemories(agentId: string, options: ScopedListOptions = {}): Promise<MemoryList> {
+    const { agent_id: _ignored, ...rest } = options as ListOptions;
+    return this.http.request({
+      method: 'GET',
+      path: `/api/v1/agents/${segment(agentId)}/memories`,
+      query: listQuery(rest),
+      idempotent: true,
+    });
+  }
+
+  /** The agent's recent memories across all its sessions, rendered for a system prompt. */
+  async getAgentContext(agentId: string, options?: ContextOptions): Promise<AgentContext> {
+    return this.http.request({ method: 'POST', path: `/api/v1/agents/${segment(agentId)}/context`, body: options ?? {}, idempotent: true });
+  }
+
+  /** Deletes the agent and its sessions (its memories stay). */
+  async deleteAgent(agentId: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/api/v1/agents/${segment(agentId)}`, idempotent: true });
+  }
+
+  // ── Sessions ──────────────────────────────────────────────────────────────
+
+  async createSession(request: CreateSessionRequest): Promise<Session> {
+    return this.http.request({ method: 'POST', path: '/api/v1/sessions', body: request, idempotent: false });
+  }
+
+  async getSession(sessionId: string): Promise<Session> {
+    return this.http.request({ method: 'GET', path: `/api/v1/sessions/${segment(sessionId)}`, idempotent: true });
+  }
+
+  async listSessions(agentId?: string): Promise<SessionList> {
+    const query = agentId ? new URLSearchParams({ agent_id: agentId }) : undefined;
+    return this.http.request({ method: 'GET', path: '/api/v1/sessions', query, idempotent: true });
+  }
+
+  async getSessionMemories(sessionId: string, options: ScopedListOptions = {}): Promise<MemoryList> {
+    return this.http.request({
+      method: 'GET',
+      path: `/api/v1/sessions/${segment(sessionId)}/memories`,
+      query: listQuery(options),
+      idempotent: true,
+    });
+  }
+
+  /** Sets `status` and merges `metadata`. */
+  async updateSession(sessionId: string, update: UpdateSessionRequest): Promise<Session> {
+    return this.http.request({ method: 'PUT', path: `/api/v1/sessions/${segment(sessionId)}`, body: update, idempotent: true });
+  }
+
+  async closeSession(sessionId: string): Promise<Session> {
+    return this.updateSession(sessionId, { status: 'closed' });
+  }
+
+  /** The session's memories rendered as markdown for a system prompt, within `max_tokens` if given. */
+  async getSessionContext(sessionId: string, options?: ContextOptions): Promise<SessionContext> {
+    return this.http.request({ method: 'POST', path: `/api/v1/sessions/${segment(sessionId)}/context`, body: options ?? {}, idempotent: true });
+  }
+}
+
+/** A path segment: ids are percent-encoded so `a/b` or `../admin` can never change the route. */
+function segment(id: string): string {
+  if (typeof id !== 'string' || id === '') throw new MemtraceError('an id is required');
+  return encodeURIComponent(id);
+}
+
+function listQuery(options: ListOptions): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const name of LIST_PARAMS) {
+    const value = name === 'tags' && Array.isArray(options.tags) ? options.tags.join(',') : options[name];
+    if (value === undefined || value === null || value === '') continue;
+    if ((name === 'limit' || name === 'offset') && !((value as number) > 0)) continue;
+    query.append(name, String(value));
+  }
+  return query;
+}
+
+/** Caught here, as the upstream Python SDK does, so a bad value never becomes a stored memory. */
+function checkRequest(request: AddMemoryRequest, index?: number): void {
+  const where = index === undefined ? 'memory' : `memories[${index}]`;
+  const { importance, memory_type: type } = request;
+  if (importance !== undefined && !(importance >= 0 && importance <= 1)) {
+    throw new MemtraceError(`${where}: importance must be between 0 and 1, got ${importance}`);
+  }
+  if (type !== undefined && !MEMORY_TYPES.includes(type)) {
+    throw new MemtraceError(`${where}: memory_type must be one of ${MEMORY_TYPES.join(', ')}, got ${String(type)}`);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Wire types of the Memtrace REST API. Field names are the server's (snake_case) so a response can be
+ * logged or forwarded as is; timestamps are RFC 3339 UTC strings.
+ */
+
+export type MemoryType = 'episodic' | 'decision' | 'entity' | 'session';
+export const MEMORY_TYPES: readonly MemoryType[] = ['episodic', 'decision', 'entity', 'session'];
+
+export type JsonObject = Record<string, unknown>;
+
+export interface Memory {
+  /** UUIDv7. Absent only when talking to an upstream server, which has no memory ids. */
+  id?: string;
+  time: string;
+  org_id: string;
+  agent_id: string;
+  session_id?: string;
+  memory_type: MemoryType;
+  event_type: string;
+  content: string;
+  metadata?: JsonObject;
+  tags?: string[];
+  dedup_key?: string;
+  importance?: number;
+  parent_id?: string | null;
+}
+
+export interface AddMemoryRequest {
+  agent_id: string;
+  content: string;
+  /** Default `episodic`. */
+  memory_type?: MemoryType;
+  /** Default `general`. */
+  event_type?: string;
+  session_id?: string;
+  metadata?: JsonObject;
+  tags?: string[];
+  /** Overrides the server's content-derived key: two writes with one key within the window are one memory. */
+  dedup_key?: string;
+  /** 0–1. */
+  importance?: number;
+  parent_id?: string;
+}
+
+export type Order = 'asc' | 'desc';
+
+export interface ListOptions {
+  agent_id?: string;
+  session_id?: string;
+  memory_type?: MemoryType;
+  event_type?: string;
+  /** Whole tags, all of which must be present: an array, or upstream's comma-separated string. */
+  tags?: string[] | string;
+  /** `<n>m`, `<n>h`, `<n>d`, or an ISO timestamp. */
+  since?: string;
+  until?: string;
+  limit?: number;
+  offset?: number;
+  order?: Order;
+}
+
+/** Options of the per-agent and per-session memory lists, which fix the agent or session themselves. */
+export type ScopedListOptions = Omit<ListOptions, 'agent_id'>;
+
+export interface MemoryList {
+  memories: Memory[];
+  count: number;
+  has_more: boolean;
+}
+
+export interface SearchQuery {
+  agent_id?: string;
+  session_id?: string;
+  memory_types?: MemoryType[];
+  event_types?: string[];
+  tags?: string[];
+  /** Literal substring of the content (no wildcards). */
+  content_contains?: string;
+  since?: string;
+  until?: string;
+  min_importance?: number;
+  limit?: number;
+  order?: Order;
+}
+
+export interface SearchResult {
+  results: Memory[];
+  count: number;
+  query_time_ms: number;
+}
+
+export interface Agent {
+  id: string;
+  org_id: string;
+  name: string;
+  description?: string;
+  config?: JsonObject;
+  created_at: string;
+  last_active_at?: string;
+}
+
+export interface RegisterAgentRequest {
+  name: string;
+  description?: string;
+  config?: JsonObject;
+}
+
+export interface AgentList {
+  agents: Agent[];
+  count: number;
+}
+
+export interface AgentStats {
+  agent_id: string;
+  memory_count: number;
+  memories_24h: number;
+  errors_24h: number;
+  session_count: number;
+  active_sessions: number;
+  last_active_at?: string;
+  memory_types: Record<string, number>;
+}
+
+export interface Session {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  status: string;
+  metadata?: JsonObject;
+  created_at: string;
+  updated_at: string;
+  closed_at?: string | null;
+}
+
+export interface CreateSessionRequest {
+  /** A registered agent's id (or name). */
+  agent_id: string;
+  metadata?: JsonObject;
+}
+
+export interface UpdateSessionRequest {
+  /** Any string; `closed` also sets `closed_at`. */
+  status?: string;
+  /** Merged into the stored metadata. */
+  metadata?: JsonObject;
+}
+
+export interface SessionList {
+  sessions: Session[];
+  count: number;
+}
+
+export interface ContextOptions {
+  /** Relative window, default `24h`. */
+  since?: string;
+  include_types?: MemoryType[];
+  /** Token budget of the rendered text (o200k tokenizer); the text never exceeds it. */
+  max_tokens?: number;
+}
+
+/** Fields every context response has; the last three are absent on an upstream server. */
+interface ContextBlock {
+  /** Markdown, ready to paste into a system prompt. */
+  context: string;
+  memory_count: number;
+  token_count?: number;
+  truncated?: boolean;
+  omitted_count?: number;
+}
+
+export interface SessionContext extends ContextBlock {
+  session_id: string;
+}
+
+export interface AgentContext extends ContextBlock {
+  agent_id: string;
+}
