@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './test-env';
 export * from './app-process';
 export * from './arc-double';
+export * from './fake-openai';
