@@ -13,9 +13,9 @@ module.exports = {
     { name: 'libs-do-not-import-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
     {
       name: 'contracts-and-sdk-stay-plain',
-      comment: 'libs/contracts and libs/sdk import nothing from Nest.',
+      comment: 'libs/contracts, libs/sdk and libs/mcp import nothing from Nest.',
       severity: 'error',
-      from: { path: '^libs/(contracts|sdk)/' },
+      from: { path: '^libs/(contracts|sdk|mcp)/' },
       to: { path: '@nestjs' },
     },
   ],

@@ -8,6 +8,7 @@ import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController } from './health/health.controller';
 import { TenantHealthService } from './health/tenant-health.service';
+import { McpModule } from './mcp/mcp.module';
 import { DedupService } from './memories/dedup.service';
 import { IngestProducer } from './memories/ingest.producer';
 import { MemoriesController } from './memories/memories.controller';
@@ -23,7 +24,7 @@ export class GatewayModule {
   static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule],
+      imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule, McpModule],
       controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, AgentsController, SessionsController, MetricsController],
       providers: [
         TenantHealthService,

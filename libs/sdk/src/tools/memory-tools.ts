@@ -127,9 +127,9 @@ export async function runMemoryTool(client: Memtrace, binding: MemoryToolBinding
     const output = await dispatch(client, binding, name, input);
     return { content: JSON.stringify(output), isError: false };
   } catch (error) {
-    const status = error instanceof MemtraceError ? error.statusCode : undefined;
     const message = error instanceof Error ? error.message : String(error);
-    return { content: JSON.stringify(status ? { error: message, status } : { error: message }), isError: true };
+    const { statusCode: status, hint } = error instanceof MemtraceError ? error : { statusCode: 0, hint: undefined };
+    return { content: JSON.stringify({ error: message, ...(status ? { status } : {}), ...(hint ? { hint } : {}) }), isError: true };
   }
 }
 
