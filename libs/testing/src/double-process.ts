@@ -23,6 +23,8 @@ export interface SpawnDoubleOptions {
   flags: Array<[string, string | number | boolean | undefined]>;
   /** How long to wait for the "listening" line. Default 20 s. */
   startTimeoutMs?: number;
+  /** Extra environment, for secrets that must not show in `ps` as flags would. */
+  env?: Record<string, string>;
 }
 
 export async function spawnDouble<Ready extends { event: 'listening' }>(options: SpawnDoubleOptions): Promise<DoubleProcess<Ready>> {
@@ -34,7 +36,7 @@ export async function spawnDouble<Ready extends { event: 'listening' }>(options:
   const flags = [...options.flags, ['exit-on-stdin-end', true] as const].flatMap(([flag, value]) =>
     value === undefined ? [] : [`--${flag}=${String(value)}`],
   );
-  const child = spawn(process.execPath, [entry, ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, ...flags], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const ready = await waitForListening<Ready>(child, options.name, options.startTimeoutMs ?? 20_000);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();

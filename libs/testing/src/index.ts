@@ -3,3 +3,4 @@ export * from './test-env';
 export * from './app-process';
 export * from './arc-double';
 export * from './fake-openai';
+export * from './fake-anthropic';
