@@ -75,6 +75,14 @@ describe('parseAbsoluteTimeUs', () => {
     expect(parseAbsoluteTimeUs(text)).toBe(us);
   });
 
+  it('clamps timestamps beyond the safe-integer µs range (1684–2255) to it', () => {
+    expect(parseAbsoluteTimeUs('9999-12-31T23:59:59Z')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseAbsoluteTimeUs('2999-01-01')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseAbsoluteTimeUs('0001-01-01T00:00:00Z')).toBe(Number.MIN_SAFE_INTEGER);
+    expect(resolveUntilUs('9999-12-31', NOW)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(resolveContextSinceUs('2999-01-01T00:00:00Z', NOW)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
   it.each(['yesterday', '2026-02-08T12', '12:00:00', "2026-02-08T12:00:00Z' OR 1=1", '2026-13-01', 'now', '24'])('rejects %s', (text) => {
     expect(parseAbsoluteTimeUs(text)).toBeUndefined();
   });

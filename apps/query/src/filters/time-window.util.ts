@@ -38,13 +38,18 @@ export function parseRelativeWindowUs(text: string): number | undefined {
  * DuckDB casts to a timestamp worked there; we accept the forms clients actually send: RFC 3339,
  * the same with a space instead of `T`, without a zone (read as UTC, as Arc's naive TIMESTAMP
  * column was; Python's `datetime.isoformat()` gives this), and a bare date (midnight UTC).
+ *
+ * µs since the epoch are safe integers only from 1684 to 2255, so values beyond are clamped to
+ * that range: `until=9999-12-31` (a common "no upper bound") still means "everything", and
+ * `since=0001-01-01` "from the beginning", instead of a bound the store cannot take.
  */
 export function parseAbsoluteTimeUs(text: string): number | undefined {
   let normalised = text;
   if (/^\d{4}-\d{2}-\d{2}$/.test(normalised)) normalised += 'T00:00:00';
   normalised = normalised.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, '$1T$2');
   if (!/(Z|[+-]\d{2}:\d{2})$/i.test(normalised)) normalised += 'Z';
-  return parseTimeUs(normalised);
+  const us = parseTimeUs(normalised);
+  return us === undefined ? undefined : Math.min(Math.max(us, Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
 }
 
 /**

@@ -53,6 +53,24 @@ describe('MemoryReader', () => {
     await expect(subject.count({ orgId: 'org_b' })).resolves.toBe(2);
   });
 
+  it('counts a hot row exactly once while it becomes visible in the store during the count', async () => {
+    for (const method of ['count', 'countByType'] as const) {
+      const landing = rec(7, { memoryType: 'decision' });
+      const rows = [rec(1)];
+      const store = fakeStore(rows);
+      const aggregate = store[method].bind(store) as (filter: MemoryFilter) => Promise<unknown>;
+      // The row lands right after the first aggregate read the store without it.
+      (store as unknown as Record<string, unknown>)[method] = async (filter: MemoryFilter) => {
+        const result = await aggregate(filter);
+        if (!rows.includes(landing)) rows.push(landing);
+        return result;
+      };
+      const subject = new MemoryReader({ forOrg: async () => store } as unknown as StoreRegistry, { find: async () => [landing] } as unknown as HotTier);
+      const expected = method === 'count' ? 2 : { episodic: 1, decision: 1 };
+      await expect(subject[method]({ orgId: 'org_a' })).resolves.toEqual(expected);
+    }
+  });
+
   it('reads only the store when nothing is unconfirmed', async () => {
     const rows = await reader(stored, []).query({ filter: { orgId: 'org_a' }, order: 'desc', limit: 1 });
     expect(rows.map((r) => r.id.slice(-1))).toEqual(['2']);

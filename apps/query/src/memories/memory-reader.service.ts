@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
-import { HotTier, StoreRegistry } from '@memtrace/store';
+import { HotTier, MemoryStore, StoreRegistry } from '@memtrace/store';
 import { mergeHotTier, storeWindow } from './hot-tier-merge.util';
+
+/** Rows landing in the store mid-count are rare; a few tries settle any realistic race. */
+const MAX_AGGREGATE_ATTEMPTS = 4;
 
 /**
  * Every read goes through here: the org's store plus its hot tier (acknowledged writes the store
@@ -25,26 +28,41 @@ export class MemoryReader {
 
   /** Matching memories, hot-tier rows the store does not show yet included. */
   async count(filter: MemoryFilter): Promise<number> {
-    const store = await this.stores.forOrg(filter.orgId);
-    const [stored, hotOnly] = await Promise.all([store.count(filter), this.hotOnly(filter)]);
+    const { stored, hotOnly } = await this.withHotOnly(filter, (store) => store.count(filter));
     return stored + hotOnly.length;
   }
 
   async countByType(filter: MemoryFilter): Promise<Record<string, number>> {
-    const store = await this.stores.forOrg(filter.orgId);
-    const [counts, hotOnly] = await Promise.all([store.countByType(filter), this.hotOnly(filter)]);
-    const merged = { ...counts };
+    const { stored, hotOnly } = await this.withHotOnly(filter, (store) => store.countByType(filter));
+    const merged = { ...stored };
     for (const record of hotOnly) merged[record.memoryType] = (merged[record.memoryType] ?? 0) + 1;
     return merged;
   }
 
-  /** Hot-tier rows matching the filter that the store does not answer yet (one bounded id query). */
-  private async hotOnly(filter: MemoryFilter): Promise<MemoryRecord[]> {
-    const hot = await this.hotTier.find(filter);
-    if (hot.length === 0) return [];
+  /**
+   * A store aggregate and the matching hot-tier rows it did not include. A hot row can become
+   * visible in the store while the aggregate runs: checked only before, it would be counted twice;
+   * checked only after (or concurrently), not at all, and stats read right after a write said 0.
+   * So the hot rows' visibility is checked before and after the aggregate, and the aggregate is
+   * repeated until the two agree (visibility only grows, so equal sizes mean equal sets).
+   */
+  private async withHotOnly<T>(filter: MemoryFilter, aggregate: (store: MemoryStore) => Promise<T>): Promise<{ stored: T; hotOnly: MemoryRecord[] }> {
     const store = await this.stores.forOrg(filter.orgId);
+    const hot = await this.hotTier.find(filter);
+    // Rows already trimmed from the hot tier were visible before it was read, so the store has them.
+    if (hot.length === 0) return { stored: await aggregate(store), hotOnly: [] };
+    let before = await this.visibleIds(store, filter, hot);
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await aggregate(store);
+      const after = await this.visibleIds(store, filter, hot);
+      if (after.size === before.size || attempt === MAX_AGGREGATE_ATTEMPTS) return { stored, hotOnly: hot.filter((r) => !after.has(r.id)) };
+      before = after;
+    }
+  }
+
+  /** Ids of `hot` the store answers already (one bounded id query). */
+  private async visibleIds(store: MemoryStore, filter: MemoryFilter, hot: readonly MemoryRecord[]): Promise<Set<string>> {
     const visible = await store.query({ filter: { ...filter, ids: hot.map((r) => r.id) }, order: 'asc', limit: hot.length });
-    const seen = new Set(visible.map((r) => r.id));
-    return hot.filter((r) => !seen.has(r.id));
+    return new Set(visible.map((r) => r.id));
   }
 }

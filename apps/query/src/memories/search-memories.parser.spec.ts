@@ -92,6 +92,11 @@ describe('parseSearchBody (POST /api/v1/search)', () => {
     expect(parseSearchBody({ content_contains: text }, scope).filter.contentContains).toBe(text);
   });
 
+  it('refuses NUL in content_contains rather than dropping it (which widened the match)', () => {
+    expect(rejection(() => parseSearchBody({ content_contains: '\u0000' }, scope))).toEqual({ status: 400, message: 'content_contains cannot contain NUL characters' });
+    expect(rejection(() => parseSearchBody({ content_contains: 'a\u0000b' }, scope)).status).toBe(400);
+  });
+
   it('caps content_contains at 1000 characters, counted as code points', () => {
     expect(parseSearchBody({ content_contains: 'a'.repeat(1000) }, scope).filter.contentContains).toHaveLength(1000);
     expect(parseSearchBody({ content_contains: '😀'.repeat(1000) }, scope).filter.contentContains).toHaveLength(2000);

@@ -53,6 +53,9 @@ export function parseSearchBody(body: unknown, scope: ReadScope): MemoryQuery {
 
 function contentContains(text: string): string | undefined {
   if (text === '') return undefined;
+  // The store's SQL literals cannot carry NUL and drop it, which would widen the filter ("\u0000"
+  // alone matched every memory): refuse it rather than answer rows that do not contain the text.
+  if (text.includes('\0')) badRequest('content_contains cannot contain NUL characters');
   // Cheap bounds first: a code point is one or two UTF-16 units.
   const over = text.length > 2 * MAX_CONTENT_CONTAINS_CHARS || (text.length > MAX_CONTENT_CONTAINS_CHARS && Array.from(text).length > MAX_CONTENT_CONTAINS_CHARS);
   if (over) badRequest(`content_contains is over ${MAX_CONTENT_CONTAINS_CHARS} characters`);
