@@ -1,6 +1,7 @@
 // Options of the stand-alone double (main.ts), read from ARC_DOUBLE_* variables and overridden
 // by --kebab-case flags, then validated once. The only place the double reads process.env.
 import { z } from 'zod';
+import { readDoubleSettings } from '../../double-main';
 import type { ArcDoubleOptions } from '../arc-double.types';
 
 const permission = z.enum(['read', 'write', 'delete', 'admin']);
@@ -54,30 +55,8 @@ export function loadArcDoubleProcessConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
 ): ArcDoubleProcessConfig {
-  const raw: Record<string, string> = {};
-  for (const key of KEYS) {
-    const value = env[`ARC_DOUBLE_${snake(key)}`];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
-  Object.assign(raw, parseFlags(argv));
+  const raw = readDoubleSettings('ARC_DOUBLE', KEYS, argv, env);
   const parsed = processConfigSchema.parse(raw);
   const { tokens, exitOnStdinEnd, ...rest } = parsed;
   return { options: { ...rest, auth: tokens ?? false }, exitOnStdinEnd: exitOnStdinEnd ?? false };
-}
-
-/** `--max-buffer-age-ms 0` and `--max-buffer-age-ms=0` both set maxBufferAgeMs. */
-function parseFlags(argv: readonly string[]): Record<string, string> {
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!match) throw new Error(`unexpected argument: ${argv[i]}`);
-    const key = match[1].replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-    if (!(KEYS as readonly string[]).includes(key)) throw new Error(`unknown flag: --${match[1]}`);
-    flags[key] = match[2] ?? argv[++i] ?? '';
-  }
-  return flags;
-}
-
-function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
 }

@@ -1,6 +1,7 @@
 // Options of the stand-alone fake (main.ts), read from FAKE_ANTHROPIC_* variables and overridden by
 // --kebab-case flags, then validated once. The only place the fake reads process.env.
 import { z } from 'zod';
+import { readDoubleSettings } from '../../double-main';
 import type { FakeAnthropicOptions } from '../fake-anthropic.types';
 
 const processConfigSchema = z.object({
@@ -22,17 +23,7 @@ export function loadFakeAnthropicProcessConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
 ): FakeAnthropicProcessConfig {
-  const raw: Record<string, string> = {};
-  for (const key of KEYS) {
-    const value = env[`FAKE_ANTHROPIC_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    const key = match?.[1].replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-    if (!match || !(KEYS as readonly string[]).includes(key!)) throw new Error(`unexpected argument: ${argv[i]}`);
-    raw[key!] = match[2] ?? argv[++i] ?? '';
-  }
+  const raw = readDoubleSettings('FAKE_ANTHROPIC', KEYS, argv, env);
   const { exitOnStdinEnd, ...options } = processConfigSchema.parse(raw);
   return { options, exitOnStdinEnd: exitOnStdinEnd ?? false };
 }
