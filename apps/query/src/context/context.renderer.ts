@@ -8,6 +8,13 @@ export const DEFAULT_MAX_LINE_CHARS = 500;
 /** Exact-count tries after the estimate-driven fill; bounds the tokenizer work per render. */
 const TOP_UP_ATTEMPTS = 8;
 
+/**
+ * How many tokens the real text can come in under the sum of its pieces (BPE merges across piece
+ * boundaries, a shorter omitted count). A top-up candidate whose estimate exceeds the headroom by
+ * more than this cannot fit, so it is not tokenized: that skips most of the exact-count tries.
+ */
+const MERGE_SLACK = 8;
+
 /** A selection of lines (indexes, in the order taken) whose rendered text fits the budget. */
 interface Fitted {
   chosen: number[];
@@ -68,9 +75,10 @@ export class ContextRenderer {
   }
 
   private fit(subject: ContextSubject, lines: readonly ContextLine[], maxTokens: number): RenderedContext {
-    const fitted = this.shrink(subject, lines, this.choose(subject, lines, maxTokens), maxTokens);
+    const costs = new LineCosts(lines, (text) => this.count(text));
+    const fitted = this.shrink(subject, lines, this.choose(subject, lines, costs, maxTokens), maxTokens);
     if (fitted) {
-      const { text, tokens, chosen } = this.topUp(subject, lines, fitted, maxTokens);
+      const { text, tokens, chosen } = this.topUp(subject, lines, costs, fitted, maxTokens);
       return rendered(text, tokens, chosen.length, lines.length - chosen.length, true);
     }
     const header = contextHeader(subject);
@@ -96,12 +104,15 @@ export class ContextRenderer {
    * that merge or shrink in the real text), so try the next line of each section, in priority
    * order, with exact counts. Bounded: each try tokenizes the whole text once.
    */
-  private topUp(subject: ContextSubject, lines: readonly ContextLine[], fitted: Fitted, maxTokens: number): Fitted {
+  private topUp(subject: ContextSubject, lines: readonly ContextLine[], costs: LineCosts, fitted: Fitted, maxTokens: number): Fitted {
     let attempts = TOP_UP_ATTEMPTS;
     let best = fitted;
     for (const key of FILL_PRIORITY) {
       const rest = lines.flatMap((line, index) => (line.section === key && !best.chosen.includes(index) ? [index] : []));
       for (const index of rest) {
+        const opensSection = !best.chosen.some((chosen) => lines[chosen].section === key);
+        const estimate = costs.line(index) + (opensSection ? costs.heading(key) : 0);
+        if (estimate - MERGE_SLACK > maxTokens - best.tokens) break;
         if (attempts === 0) return best;
         attempts -= 1;
         const next = this.attempt(subject, lines, [...best.chosen, index], maxTokens);
@@ -120,16 +131,13 @@ export class ContextRenderer {
   }
 
   /** Indexes of the lines to keep, in the order they were taken (priority, then newest first). */
-  private choose(subject: ContextSubject, lines: readonly ContextLine[], maxTokens: number): number[] {
-    const blankLine = this.count('\n');
-    let remaining = maxTokens - this.count(contextHeader(subject)) - blankLine - this.count(omittedLine(lines.length));
+  private choose(subject: ContextSubject, lines: readonly ContextLine[], costs: LineCosts, maxTokens: number): number[] {
+    let remaining = maxTokens - this.count(contextHeader(subject)) - this.count('\n') - this.count(omittedLine(lines.length));
     const chosen: number[] = [];
     for (const key of FILL_PRIORITY) {
       const members = lines.flatMap((line, index) => (line.section === key ? [index] : []));
-      const title = SECTIONS.find((section) => section.key === key)?.title;
-      const headingCost = this.count(`### ${title} (${members.length})\n`) + blankLine;
       for (const [position, index] of members.entries()) {
-        const cost = this.count(lines[index].text) + (position === 0 ? headingCost : 0);
+        const cost = costs.line(index) + (position === 0 ? costs.heading(key) : 0);
         if (cost > remaining) break;
         chosen.push(index);
         remaining -= cost;
@@ -148,6 +156,33 @@ export class ContextRenderer {
     if (counter.countWithin) return text === '' ? 0 : counter.countWithin(text, limit);
     const tokens = this.count(text);
     return tokens <= limit ? tokens : false;
+  }
+}
+
+/** Per-piece token counts, each counted once per render: the fill and the top-up share them. */
+class LineCosts {
+  private readonly lineCosts: Array<number | undefined> = [];
+  private readonly headingCosts = new Map<string, number>();
+
+  constructor(
+    private readonly lines: readonly ContextLine[],
+    private readonly count: (text: string) => number,
+  ) {}
+
+  line(index: number): number {
+    return (this.lineCosts[index] ??= this.count(this.lines[index].text));
+  }
+
+  /** A section's heading with the blank line before the next section, sized for all its members. */
+  heading(key: string): number {
+    let cost = this.headingCosts.get(key);
+    if (cost === undefined) {
+      const title = SECTIONS.find((section) => section.key === key)?.title;
+      const members = this.lines.filter((line) => line.section === key).length;
+      cost = this.count(`### ${title} (${members})\n`) + this.count('\n');
+      this.headingCosts.set(key, cost);
+    }
+    return cost;
   }
 }
 
