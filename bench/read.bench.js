@@ -363,7 +363,7 @@ function report(results, started, loadBefore) {
     `# Read path benchmark, ${new Date().toISOString().slice(0, 10)}`,
     '',
     `Machine: ${machine()}. Load average (1/5/15 min) ${loadBefore} at the start, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end: ` +
-      `the machine was shared with other agents' builds and tests during the run, so absolute figures, and tails most of all, carry that noise. ` +
+      `the benchmark itself (load generator, server and DuckDB) shares these cores, and anything else running on the machine shows as noise in the tails. ` +
       `Command: ${command}${sizesArg}; the whole run took ${((Date.now() - started) / 60_000).toFixed(1)} min.`,
     '',
     `**Data.** ${fmt(AGENTS)} agents in ${ORGS} orgs (10 each), memories spread evenly over ${DAYS} days up to the load time and appended in time order (as the worker appends), ` +
