@@ -37,7 +37,7 @@ const RECALL_PARAMS = { since: '24h', limit: '50' };
 const CONTEXT_BODY = { since: '24h', max_tokens: 4000 };
 
 const dist = (path) => require(join(root, 'dist', path));
-const { DuckDbMemoryStore, MemorySqlBuilder, HotTier } = dist('libs/store/src');
+const { DUCKDB_SESSION_SETTINGS, DuckDbMemoryStore, MemorySqlBuilder, HotTier } = dist('libs/store/src');
 const { parseListMemoriesQuery } = dist('apps/query/src/memories/list-memories.parser');
 const { parseAgentContextRequest } = dist('apps/query/src/context/context-request.parser');
 const { readScopeNow } = dist('apps/query/src/filters/read-scope.util');
@@ -181,7 +181,7 @@ const contextRequest = (agent) => parseAgentContextRequest(agent, CONTEXT_BODY, 
 async function rawSql(path, plan) {
   const instance = await DuckDBInstance.create(path);
   const connection = await instance.connect();
-  await connection.run(`SET TimeZone = 'UTC'`);
+  for (const setting of DUCKDB_SESSION_SETTINGS) await connection.run(setting); // as the store's connection
   const rows = { recall: 0, context: 0 };
   const run = (kind, build) => async (agent) => {
     const text = sql.select(build(agent)); // built outside the timing
@@ -198,22 +198,10 @@ async function rawSql(path, plan) {
   }
   const recall = await timed(plan.warmup, plan.recall, run('recall', recallQuery));
   const context = await timed(plan.warmup, plan.context, run('context', (agent) => contextRequest(agent).query));
-  // Diagnostic: DuckDB plans ORDER BY … LIMIT n with n ≤ late_materialization_max_rows (default 50)
-  // as a Top-N on (time, id) plus a semi-join back to the table; recall's limit=50 gets that plan.
-  const plain = await instance.connect();
-  await plain.run(`SET TimeZone = 'UTC'`);
-  await plain.run('SET late_materialization_max_rows = 0');
-  const recallPlain = await timed(plan.warmup, plan.recall, async (agent) => {
-    const text = sql.select(recallQuery(agent));
-    const t0 = process.hrtime.bigint();
-    (await plain.runAndReadAll(text)).getRowObjects();
-    return Number(process.hrtime.bigint() - t0) / 1e6;
-  });
-  plain.closeSync();
   connection.closeSync();
   instance.closeSync();
   const calls = (list) => plan.warmup.length + list.length;
-  return { recall, context, recallPlain, recallRows: rows.recall / calls(plan.recall), contextRows: rows.context / calls(plan.context), firstIds };
+  return { recall, context, recallRows: rows.recall / calls(plan.recall), contextRows: rows.context / calls(plan.context), firstIds };
 }
 
 /**
@@ -412,7 +400,6 @@ function report(results, started, loadBefore) {
     const all = (pick) => pooled(r, pick);
     lines.push(
       `| ${fmt(r.total)} | raw SQL (baseline) | ${triple(all((x) => x.raw.recall))} | ${triple(all((x) => x.raw.context))} |`,
-      `| | raw SQL with \`SET late_materialization_max_rows = 0\` (diagnostic, not the baseline) | ${triple(all((x) => x.raw.recallPlain))} | |`,
       `| | store adapter in-process (\`DuckDbMemoryStore.query\`: same SQL + serial queue + row mapping) | ${triple(all((x) => x.layers.recall))} | ${triple(all((x) => x.layers.context))} |`,
       `| | context renderer alone, in-process (o200k token budget of 4000, on the fetched rows) | | ${triple(all((x) => x.layers.render))} |`,
       `| | hot-tier lookup alone, in-process (one Redis ZRANGEBYSCORE, empty) | ${triple(all((x) => x.layers.hot))} | |`,

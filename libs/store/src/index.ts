@@ -2,7 +2,7 @@ export type { MemoryStore, StoreBinding } from './port/memory-store.port';
 export { StoreError, StoreRejectedError, StoreUnavailableError, type StoreErrorOptions } from './port/store.exception';
 export { createStore, type StoreFactoryOptions } from './store.factory';
 export { ArcMemoryStore, type ArcStoreOptions } from './arc/arc.adapter';
-export { DuckDbMemoryStore, type DuckDbStoreOptions } from './duckdb/duckdb.adapter';
+export { DUCKDB_SESSION_SETTINGS, DuckDbMemoryStore, type DuckDbStoreOptions } from './duckdb/duckdb.adapter';
 export { MemorySqlBuilder, ARC_MAX_SQL_LENGTH } from './sql/memory-sql.builder';
 export { isValidMeasurement } from './sql/measurement-name.util';
 export { matchesFilter, compareRecords, compareCodePoints } from './filter/memory-filter.predicate';
