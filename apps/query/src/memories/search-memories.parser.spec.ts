@@ -1,20 +1,8 @@
-import { AppError, ID_PATTERN_MESSAGE, TAG_PATTERN_MESSAGE, TYPE_PATTERN_MESSAGE } from '@memtrace/contracts';
+import { ID_PATTERN_MESSAGE, TAG_PATTERN_MESSAGE, TYPE_PATTERN_MESSAGE } from '@memtrace/contracts';
 import { parseSearchBody } from './search-memories.parser';
+import { HOUR, NOW, rejection, scope } from '../filters/parser.fixture';
 
-const HOUR = 3_600_000_000;
-const NOW = Date.UTC(2026, 1, 8, 12) * 1000;
-const scope = { orgId: 'org_a', nowUs: NOW };
 const DEFAULTS = { filter: { orgId: 'org_a' }, order: 'desc', limit: 50 };
-
-function rejection(run: () => unknown): { status: number; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('parseSearchBody (POST /api/v1/search)', () => {
   it.each([undefined, null, {}])('body %p means all defaults', (body) => {
