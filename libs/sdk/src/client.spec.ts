@@ -1,4 +1,5 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { inspect } from 'node:util';
 import { AddressInfo } from 'node:net';
 import { AuthenticationError, ConflictError, Memtrace, MemtraceError, NoArcInstanceError, NotFoundError, RateLimitError } from '@memtrace/sdk';
 
@@ -9,7 +10,7 @@ interface Seen {
   body: string;
 }
 
-type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'hang' | 'reset';
+type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'hang' | 'reset' | 'stall-body';
 
 /** A loopback HTTP server that records requests and answers from a script, one reply per request. */
 class ScriptedServer {
@@ -40,6 +41,7 @@ class ScriptedServer {
       const reply = this.replies.shift() ?? { status: 200, body: '{}' };
       if (reply === 'hang') return;
       if (reply === 'reset') return void req.socket.destroy();
+      if (reply === 'stall-body') return void (res.writeHead(200, { 'content-type': 'application/json' }), res.write('{"agents":'));
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(reply.body ?? '');
     });
@@ -172,6 +174,24 @@ describe('Memtrace client on the wire', () => {
     server.script('hang');
     const quick = new Memtrace(base, 'k', { timeout: 100, maxRetries: 0 });
     await expect(quick.getAgent('a')).rejects.toMatchObject({ statusCode: 0, message: 'Request timed out after 100ms' });
+  });
+
+  it('times out a body that stalls after the headers, as the same MemtraceError', async () => {
+    server.script('stall-body');
+    const quick = new Memtrace(base, 'k', { timeout: 100, maxRetries: 0 });
+    await expect(quick.listAgents()).rejects.toMatchObject({ name: 'MemtraceError', statusCode: 0, message: 'Request timed out after 100ms' });
+  });
+
+  it('never retries a delete: a repeat after a lost 204 would answer 404', async () => {
+    server.script(json(503, { error: 'store unavailable' }), { status: 204 });
+    await expect(client.deleteAgent('a')).rejects.toMatchObject({ statusCode: 503 });
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('keeps the API key out of logs and serialisations of the client', () => {
+    const secret = new Memtrace(base, 'mtk_do-not-print');
+    expect(inspect(secret, { depth: 10, showHidden: true })).not.toContain('mtk_do-not-print');
+    expect(JSON.stringify(secret)).not.toContain('mtk_do-not-print');
   });
 
   it('reports a refused connection as a network failure with statusCode 0', async () => {

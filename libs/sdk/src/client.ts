@@ -30,8 +30,8 @@ const LIST_PARAMS = ['agent_id', 'session_id', 'memory_type', 'event_type', 'tag
 /**
  * A Memtrace client bound to one API key (and so to one organisation).
  *
- * Reads, closes and deletes are retried on network errors, 429 and 503; writes are not, because a
- * repeated write would come back as a 409 duplicate after the first one had in fact landed.
+ * Reads and session updates are retried on network errors, 429 and 503; writes and deletes are not,
+ * because a repeat after a lost response would answer 409 or 404 for a call that had succeeded.
  */
 export class Memtrace {
   private readonly http: Transport;
@@ -130,9 +130,12 @@ export class Memtrace {
     return this.http.request({ method: 'POST', path: `/api/v1/agents/${segment(agentId)}/context`, body: options ?? {}, idempotent: true });
   }
 
-  /** Deletes the agent and its sessions (its memories stay). */
+  /**
+   * Deletes the agent and its sessions (its memories stay). Not retried: a retry after a lost 204
+   * would answer 404 for a delete that had succeeded.
+   */
   async deleteAgent(agentId: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/api/v1/agents/${segment(agentId)}`, idempotent: true });
+    await this.http.request({ method: 'DELETE', path: `/api/v1/agents/${segment(agentId)}`, idempotent: false });
   }
 
   // ── Sessions ──────────────────────────────────────────────────────────────

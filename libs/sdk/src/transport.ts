@@ -31,13 +31,13 @@ export class Transport {
   private readonly retryBaseDelay: number;
   private readonly fetchFn: typeof fetch;
 
-  constructor(
-    baseUrl: string,
-    private readonly apiKey: string,
-    options: TransportOptions = {},
-  ) {
+  /** A private field, so logging or serialising a client never prints the key. */
+  readonly #apiKey: string;
+
+  constructor(baseUrl: string, apiKey: string, options: TransportOptions = {}) {
     if (!baseUrl) throw new MemtraceError('a base URL is required, e.g. http://localhost:9100');
     if (!apiKey) throw new MemtraceError('an API key is required (mtk_…)');
+    this.#apiKey = apiKey;
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeout = options.timeout ?? 30_000;
     this.maxRetries = Math.max(0, options.maxRetries ?? 2);
@@ -60,9 +60,11 @@ export class Transport {
   private async attempt(call: Call): Promise<unknown> {
     const query = call.query?.toString();
     const url = `${this.baseUrl}${call.path}${query ? `?${query}` : ''}`;
-    const headers: Record<string, string> = { 'x-api-key': this.apiKey, accept: 'application/json' };
+    const headers: Record<string, string> = { 'x-api-key': this.#apiKey, accept: 'application/json' };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
+    let text: string;
+    // The timeout covers the body too: a server that stalls or drops mid-body is a failed request.
     try {
       response = await this.fetchFn(url, {
         method: call.method,
@@ -70,12 +72,12 @@ export class Transport {
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal: AbortSignal.timeout(this.timeout),
       });
+      text = await response.text();
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') throw new MemtraceError(`Request timed out after ${this.timeout}ms`);
       throw new MemtraceError(`Request failed: ${(error as Error)?.message ?? String(error)}`);
     }
-    const text = await response.text();
     if (response.status >= 400) throw failure(response, text);
     if (!text) return undefined;
     try {

@@ -133,7 +133,7 @@ export interface Session {
 }
 
 export interface CreateSessionRequest {
-  /** A registered agent's id (or name). */
+  /** A registered agent's id (`agent_…`; look a name up with `getAgent`). */
   agent_id: string;
   metadata?: JsonObject;
 }

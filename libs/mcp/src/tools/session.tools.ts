@@ -12,7 +12,7 @@ export function registerSessionTools(server: McpServer, client: Memtrace): void 
       title: 'Start a session',
       description: 'Start a session (a run or conversation of a registered agent) to file memories under.',
       inputSchema: {
-        agent_id: agentId.describe('A registered agent\'s id (its name works too).'),
+        agent_id: agentId.describe('A registered agent\'s id (agent_…), as memtrace_agent_register or memtrace_agent_get return it.'),
         metadata: metadata.optional().describe('Anything worth keeping about the session (any JSON object).'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -20,7 +20,7 @@ export interface MemtraceSessionOptions {
 }
 
 export interface CreateMemtraceSessionOptions extends MemtraceSessionOptions {
-  /** A registered agent's id (or name). */
+  /** A registered agent's id (`agent_…`; look a name up with `getAgent`). */
   agentId: string;
   metadata?: JsonObject;
   /** Start the history with what the agent remembers from its earlier sessions. Default true. */
@@ -238,9 +238,13 @@ export class MemtraceSession implements AgentsSession {
   private failed(what: string, error: unknown): void {
     this.counts.failed++;
     this.counts.lastError = error instanceof Error ? error : new Error(String(error));
-    this.logger.warn(
-      `memtrace: could not ${what} in session ${this.sessionId}: ${this.counts.lastError.message}` +
-        ` (the conversation goes on; ${this.counts.failed} failed so far)`,
-    );
+    try {
+      this.logger.warn(
+        `memtrace: could not ${what} in session ${this.sessionId}: ${this.counts.lastError.message}` +
+          ` (the conversation goes on; ${this.counts.failed} failed so far)`,
+      );
+    } catch {
+      // A logger that throws must not stop the session's later writes.
+    }
   }
 }

@@ -37,6 +37,8 @@ export interface MemoryScope extends MemoryPair {
 export interface ContextSettings {
   since: string;
   maxTokens: number;
+  /** How long a completion may wait for its context before going out without it. */
+  timeoutMs: number;
 }
 
 /** Session metadata naming the user a `withMemory` session belongs to. */
@@ -70,14 +72,18 @@ export class ConversationMemory {
    */
   async contextBlock(pair: MemoryPair, settings: ContextSettings): Promise<string | undefined> {
     try {
-      const { sessionId } = await this.scope(pair);
-      const context = await this.memtrace.getSessionContext(sessionId, { since: settings.since, max_tokens: settings.maxTokens });
-      return context.memory_count > 0 && context.context.trim() ? `${CONTEXT_HEADING}\n\n${context.context}` : undefined;
+      return await withinTime(this.fetchContext(pair, settings), settings.timeoutMs);
     } catch (error) {
       this.stats.contextFailures += 1;
       this.warn(`memtrace: no memory context for agent '${pair.agent}' and user '${pair.user}' (${describe(error)}); sending the request without it`, error);
       return undefined;
     }
+  }
+
+  private async fetchContext(pair: MemoryPair, settings: ContextSettings): Promise<string | undefined> {
+    const { sessionId } = await this.scope(pair);
+    const context = await this.memtrace.getSessionContext(sessionId, { since: settings.since, max_tokens: settings.maxTokens });
+    return context.memory_count > 0 && context.context.trim() ? `${CONTEXT_HEADING}\n\n${context.context}` : undefined;
   }
 
   /**
@@ -172,6 +178,19 @@ export function userTag(user: string): string {
  */
 function oldest(sessions: Session[]): Session | undefined {
   return [...sessions].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id.localeCompare(b.id))[0];
+}
+
+/**
+ * The work's result, or a rejection once `ms` have passed: a slow or unreachable Memtrace must not
+ * hold the completion back. The work itself runs on (a lookup it started is still cached).
+ */
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined); // a failure after the deadline is nobody's to handle
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** One lookup in flight per key; a failure is forgotten, so the next call tries again. */

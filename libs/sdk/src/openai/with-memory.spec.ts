@@ -75,6 +75,20 @@ describe('withMemory (unit: in-memory Memtrace, fake client)', () => {
     expect(ai.models.list()).toBe('models');
   });
 
+  it('does not hold a completion back longer than contextTimeoutMs when Memtrace does not answer', async () => {
+    const memtrace = new InMemoryMemtrace();
+    memtrace.getSessionContext = () => new Promise(() => undefined); // never answers
+    const warnings: string[] = [];
+    const { client, sent } = fakeClient(() => completion('went ahead'));
+    const ai = withMemory(client, memtrace as unknown as Memtrace, { agent: 'tutor', user: 'ada', contextTimeoutMs: 50, logger: { warn: (m) => warnings.push(m) } });
+    const reply = await ai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hello' }] });
+    expect((reply as ChatCompletion).choices[0].message.content).toBe('went ahead');
+    expect(sent[0].messages).toEqual([{ role: 'user', content: 'hello' }]);
+    expect(ai.memory.stats.contextFailures).toBe(1);
+    expect(warnings.join('\n')).toContain('no answer within 50 ms');
+    await ai.memory.flush();
+  });
+
   it('takes a taken persona name (409) as the existing agent', async () => {
     const memtrace = new InMemoryMemtrace();
     memtrace.agents.set('tutor', 'agent_existing');

@@ -5,7 +5,7 @@
  */
 import type { Memtrace } from '../client.js';
 import { chatAdapter } from './chat.adapter.js';
-import { ConversationMemory, type MemoryLogger, type MemoryPair, type MemoryScope, type MemoryStats } from './conversation-memory.js';
+import { type ContextSettings, ConversationMemory, type MemoryLogger, type MemoryPair, type MemoryScope, type MemoryStats } from './conversation-memory.js';
 import { MemoryCall, tapStream, type ApiPromiseLike } from './memory-call.js';
 import { responsesAdapter } from './responses.adapter.js';
 import { isRecord, type TurnAdapter } from './turn-adapter.js';
@@ -19,6 +19,11 @@ export interface WithMemoryOptions {
   since?: string;
   /** Token budget of the context added to the instructions. Default 1000. */
   maxContextTokens?: number;
+  /**
+   * How long a completion waits for its context (and, on first use, for the persona and session to
+   * be set up) before going out without it. Default 2000 ms.
+   */
+  contextTimeoutMs?: number;
   /** Record each user message and reply. Default true; false only reads memory. */
   record?: boolean;
   /** Where background failures are reported. Default `console`. */
@@ -49,9 +54,7 @@ export interface OpenAILike {
   responses?: { create(...args: never[]): unknown };
 }
 
-interface Settings extends MemoryPair {
-  since: string;
-  maxTokens: number;
+interface Settings extends MemoryPair, ContextSettings {
   record: boolean;
 }
 
@@ -89,9 +92,11 @@ export function withMemory<T extends OpenAILike>(openai: T, memtrace: Memtrace, 
     user: requireText(options?.user, 'user'),
     since: options.since ?? '7d',
     maxTokens: options.maxContextTokens ?? 1000,
+    timeoutMs: options.contextTimeoutMs ?? 2000,
     record: options.record ?? true,
   };
   if (!Number.isInteger(settings.maxTokens) || settings.maxTokens <= 0) throw new TypeError('withMemory: maxContextTokens must be a positive integer');
+  if (!(settings.timeoutMs > 0)) throw new TypeError('withMemory: contextTimeoutMs must be a positive number');
   return wrap(openai, new ConversationMemory(memtrace, options.logger ?? console), settings);
 }
 
