@@ -5,7 +5,7 @@ import { createLogger, Metrics } from '@memtrace/observability';
 import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { GatewayModule } from './gateway.module';
-import { lenientContextBodies } from './http/context-body.parser';
+import { upstreamJsonBodies } from './http/json-body.parser';
 
 export interface GatewayOptions {
   config: AppConfig;
@@ -37,7 +37,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedA
   const listen = async () => {
     // Nest registers its JSON parser during init; the context routes' lenient one replaces it after.
     await app.init();
-    lenientContextBodies(app);
+    upstreamJsonBodies(app);
     await listenHttpApp(app, http);
   };
   return { app, listen };

@@ -15,19 +15,12 @@
  */
 import type { ContentBlock, Tool, ToolResultBlockParam, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
 import type { Memtrace } from '../client.js';
-import { isMemoryToolName, MEMORY_TOOLS, runMemoryTool, type MemoryToolBinding, type MemoryToolName } from '../tools/memory-tools.js';
+import { answersToolCall, isMemoryToolName, MEMORY_TOOLS, runMemoryTool, type MemoryToolBinding, type MemoryToolCallOptions, type MemoryToolName } from '../tools/memory-tools.js';
 
 /** A `tool_use` block that calls one of the memory tools. */
 export type MemoryToolUseBlock = ToolUseBlock & { name: MemoryToolName };
 
-export interface HandleToolUseOptions {
-  /**
-   * What to do with a `tool_use` block that names no memory tool. `'skip'` (the default) leaves it
-   * out of the result, for your own code to answer; `'error'` answers it with an `is_error` result,
-   * for when the memory tools are the only tools you gave the model.
-   */
-  unknownTools?: 'skip' | 'error';
-}
+export type HandleToolUseOptions = MemoryToolCallOptions;
 
 /**
  * The four memory tools (remember, recall, search, decide) as Anthropic tool definitions, for the
@@ -72,8 +65,7 @@ export async function handleToolUse(
   const results: ToolResultBlockParam[] = [];
   // One after another: a recall after a remember in the same turn should see what was remembered.
   for (const block of content) {
-    if (block.type !== 'tool_use') continue;
-    if (!isMemoryToolUse(block) && options.unknownTools !== 'error') continue;
+    if (block.type !== 'tool_use' || !answersToolCall(block.name, options)) continue;
     const result = await runMemoryTool(client, binding, block.name, block.input);
     results.push(toolResult(block.id, result.content, result.isError));
   }

@@ -6,16 +6,9 @@
 import type { ChatCompletionFunctionTool, ChatCompletionMessage, ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import type { FunctionTool, Response, ResponseInputItem, ResponseOutputItem } from 'openai/resources/responses/responses';
 import type { Memtrace } from '../client.js';
-import { isMemoryToolName, MEMORY_TOOLS, runMemoryTool, type MemoryToolBinding } from '../tools/memory-tools.js';
+import { answersToolCall, MEMORY_TOOLS, runMemoryTool, type MemoryToolBinding, type MemoryToolCallOptions } from '../tools/memory-tools.js';
 
-export interface HandleToolCallsOptions {
-  /**
-   * What to do with a call to a tool that is not a memory tool. `'skip'` (the default) leaves it
-   * out of the result, for your own code to answer; `'error'` answers it with an error the model
-   * can read, for when the memory tools are the only tools you gave the model.
-   */
-  unknownTools?: 'skip' | 'error';
-}
+export type HandleToolCallsOptions = MemoryToolCallOptions;
 
 /**
  * The memory tools (remember, recall, search, decide) for `chat.completions.create({ tools })`.
@@ -67,7 +60,7 @@ export async function handleToolCalls(
   for (const call of message.tool_calls ?? []) {
     const name = call.type === 'function' ? call.function.name : call.custom.name;
     const args = call.type === 'function' ? call.function.arguments : call.custom.input;
-    if (!answers(name, options)) continue;
+    if (!answersToolCall(name, options)) continue;
     const result = await runMemoryTool(client, binding, name, args);
     replies.push({ role: 'tool', tool_call_id: call.id, content: result.content });
   }
@@ -88,15 +81,11 @@ export async function handleFunctionCalls(
   const items = isOutputList(response) ? response : response.output;
   const outputs: ResponseInputItem.FunctionCallOutput[] = [];
   for (const item of items) {
-    if (item.type !== 'function_call' || !answers(item.name, options)) continue;
+    if (item.type !== 'function_call' || !answersToolCall(item.name, options)) continue;
     const result = await runMemoryTool(client, binding, item.name, item.arguments);
     outputs.push({ type: 'function_call_output', call_id: item.call_id, output: result.content });
   }
   return outputs;
-}
-
-function answers(name: string, options: HandleToolCallsOptions): boolean {
-  return isMemoryToolName(name) || options.unknownTools === 'error';
 }
 
 function isOutputList(value: Pick<Response, 'output'> | readonly ResponseOutputItem[]): value is readonly ResponseOutputItem[] {

@@ -117,6 +117,21 @@ export function isMemoryToolName(name: string): name is MemoryToolName {
   return (MEMORY_TOOL_NAMES as readonly string[]).includes(name);
 }
 
+/** How the provider adapters treat a model's call to a tool that is not a memory tool. */
+export interface MemoryToolCallOptions {
+  /**
+   * `'skip'` (the default) leaves it out of the result, for your own code to answer; `'error'`
+   * answers it with an error the model can read, for when the memory tools are the only tools
+   * you gave the model.
+   */
+  unknownTools?: 'skip' | 'error';
+}
+
+/** Whether an adapter runs (and answers) a call to the tool `name`. */
+export function answersToolCall(name: string, options: MemoryToolCallOptions): boolean {
+  return isMemoryToolName(name) || options.unknownTools === 'error';
+}
+
 /**
  * Runs one tool call. Never throws: bad arguments and Memtrace errors come back as an error result
  * (`{"error": …, "status": …}`) that the model can read and recover from.

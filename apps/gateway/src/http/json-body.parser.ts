@@ -4,14 +4,14 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 const CONTEXT_ROUTE = /^\/api\/v1\/(sessions|agents)\/[^/?]+\/context\/?(\?|$)/i;
 
 /**
- * Upstream used the defaults whenever the context body failed to parse (empty, or not JSON), and
+ * JSON bodies as upstream read them. Upstream used the defaults whenever the context body failed to parse (empty, or not JSON), and
  * SDKs rely on it: some send `Content-Type: application/json` with no body. Only on the context
  * routes, then, an empty or unparsable JSON body reaches the handler as "no body"; every other
  * route keeps Fastify's strict parser (400 on a broken body), except that an empty DELETE body is
  * no body: the Python SDK's `delete_agent` sends its default `Content-Type: application/json` with
  * nothing after it, which upstream ignored and Fastify would answer with 400.
  */
-export function lenientContextBodies(app: NestFastifyApplication): void {
+export function upstreamJsonBodies(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const strict = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
