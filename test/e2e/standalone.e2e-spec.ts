@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { AppProcess, createTestEnv, runCli, spawnApp, TestEnv } from '@memtrace/testing';
+import { waitFor } from './ingest-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -78,7 +79,8 @@ describe('standalone process: first run, restart, and a tenant with a broken bin
       const ready = await fetch(`${app.url('gateway')}/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: 'ready', arc: { org_default: true, [org.id]: false } });
-      expect(app.stderr()).toContain('store binding unavailable');
+      // The log is written asynchronously (pino), so it may reach the pipe after the response.
+      await waitFor(async () => app.stderr().includes('store binding unavailable'), 5_000, 'the "store binding unavailable" log line');
       expect(app.stderr()).not.toContain('arc-token-1234');
     } finally {
       await app.stop();
