@@ -16,7 +16,7 @@ const swc = [
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(.*/node_modules/)?(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|cookie|uuid)/)',
+    '/node_modules/(?!(.*/node_modules/)?(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|uuid)/)',
   ],
   moduleNameMapper: {
     '^@memtrace/(catalog|config|contracts|http|mcp|observability|redis|store|tenancy|testing)$': '<rootDir>/libs/$1/src',
