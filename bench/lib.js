@@ -35,6 +35,7 @@ async function freshEnv(extra = {}) {
     MEMTRACE_ADMIN_PORT: '0',
     MEMTRACE_WORKER_PORT: '0',
     MEMTRACE_LOG_LEVEL: 'warn',
+    MEMTRACE_INTERNAL_SECRET: randomBytes(32).toString('base64url'),
     ...extra,
   };
   return {

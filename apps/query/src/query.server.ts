@@ -4,13 +4,22 @@ import { MicroserviceOptions, TcpOptions, Transport } from '@nestjs/microservice
 import { AppConfig } from '@memtrace/config';
 import { Closable } from '@memtrace/http';
 import { createLogger, Metrics, NestPinoLogger } from '@memtrace/observability';
+import { signedJsonSocket } from '@memtrace/tenancy';
 import type { AddressInfo, Server } from 'node:net';
 import type { Logger } from 'pino';
 import { QueryAppModule } from './query.module';
 
-/** Where the query service listens: MEMTRACE_QUERY_PORT on the servers' bind address. */
-export function queryTransport(config: AppConfig): TcpOptions {
-  return { transport: Transport.TCP, options: { host: config.http.host, port: config.query.port } };
+/**
+ * Where and how the query service listens: MEMTRACE_QUERY_PORT on its own bind address (loopback
+ * by default), every frame signed with the internal secret and capped in size (design §7).
+ */
+export function queryTransport(config: AppConfig, logger: Logger): TcpOptions {
+  const socketClass = signedJsonSocket({
+    secret: config.requireInternalSecret(),
+    maxFrameBytes: config.query.maxFrameBytes,
+    onRefused: (reason, remote) => logger.warn({ remote, reason }, 'internal RPC connection refused'),
+  });
+  return { transport: Transport.TCP, options: { host: config.query.bindHost, port: config.query.port, socketClass } };
 }
 
 /**
@@ -21,12 +30,14 @@ export async function startQuery(options: { config: AppConfig; logger?: Logger; 
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'query' });
   const metrics = options.metrics ?? new Metrics();
+  const transport = queryTransport(config, logger);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(QueryAppModule.forRoot({ config, logger, metrics }), {
-    ...queryTransport(config),
+    ...transport,
+    abortOnError: false,
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
   await app.listen();
-  logger.info({ app: 'query', port: tcpPort(app.unwrap<Server>()), host: config.http.host, transport: 'tcp' }, 'listening');
+  logger.info({ app: 'query', port: tcpPort(app.unwrap<Server>()), host: config.query.bindHost, transport: 'tcp' }, 'listening');
   return [{ close: () => app.close() }];
 }
 
@@ -40,7 +51,7 @@ export function tcpPort(server: Server): number {
  * standalone composition, where they share the worker's application and store registry.
  */
 export async function attachQueryService(app: INestApplication, config: AppConfig, logger: Logger): Promise<void> {
-  const service = app.connectMicroservice<MicroserviceOptions>(queryTransport(config), { inheritAppConfig: false });
+  const service = app.connectMicroservice<MicroserviceOptions>(queryTransport(config, logger), { inheritAppConfig: false });
   await app.startAllMicroservices();
-  logger.info({ app: 'query', port: tcpPort(service.unwrap<Server>()), host: config.http.host, transport: 'tcp' }, 'listening');
+  logger.info({ app: 'query', port: tcpPort(service.unwrap<Server>()), host: config.query.bindHost, transport: 'tcp' }, 'listening');
 }

@@ -15,7 +15,9 @@ import { attachQueryService } from '../../query/src/query.server';
  * Everything in one process: the quickstart and `npm start`. It exists because an embedded DuckDB
  * file can have only one owning process, so the apps that touch the store must share this one.
  */
-async function startStandalone(config: AppConfig) {
+async function startStandalone(env: AppConfig) {
+  // The gateway and the query handlers share this process, so their RPC secret can too.
+  const config = env.withInProcessSecret();
   const logger = createLogger({ level: config.log.level, name: 'standalone' });
   const metrics = new Metrics();
   mkdirSync(config.dataDir, { recursive: true });

@@ -1,4 +1,5 @@
-import { Env, loadEnv } from './env.config';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, Env, loadEnv } from './env.config';
 
 /** Typed, nested view of the environment, injected where needed (token `AppConfig`). */
 export class AppConfig {
@@ -35,9 +36,20 @@ export class AppConfig {
    * The query service listens on `port` (bound to `http.host`). Gateways spread reads over
    * `addresses` (several query processes), by default just `host:port`.
    */
-  readonly query: { host: string; port: number; timeoutMs: number; addresses: Array<{ host: string; port: number }> };
+  readonly query: {
+    host: string;
+    port: number;
+    bindHost: string;
+    timeoutMs: number;
+    maxFrameBytes: number;
+    addresses: Array<{ host: string; port: number }>;
+  };
+  /** Non-public hosts and CIDRs tenant admins may still bind a store to (lowercase, no trailing dot). */
+  readonly storeUrlPolicy: { allow: string[] };
+  private readonly internalSecret?: string;
 
-  constructor(env: Env) {
+  constructor(private readonly env: Env) {
+    this.internalSecret = env.MEMTRACE_INTERNAL_SECRET || undefined;
     this.database = { url: env.DATABASE_URL };
     this.redis = { url: env.REDIS_URL, prefix: env.MEMTRACE_REDIS_PREFIX };
     this.masterKey = { current: env.MEMTRACE_MASTER_KEY || undefined, previous: env.MEMTRACE_MASTER_KEY_PREVIOUS || undefined };
@@ -75,7 +87,9 @@ export class AppConfig {
     this.query = {
       host: env.MEMTRACE_QUERY_HOST,
       port: env.MEMTRACE_QUERY_PORT,
+      bindHost: env.MEMTRACE_QUERY_BIND_HOST,
       timeoutMs: env.MEMTRACE_QUERY_TIMEOUT_MS,
+      maxFrameBytes: env.MEMTRACE_INTERNAL_MAX_FRAME_BYTES,
       addresses: env.MEMTRACE_QUERY_ADDRESSES
         ? env.MEMTRACE_QUERY_ADDRESSES.split(',').map((entry) => {
             const [host, port] = entry.trim().split(':');
@@ -83,6 +97,21 @@ export class AppConfig {
           })
         : [{ host: env.MEMTRACE_QUERY_HOST, port: env.MEMTRACE_QUERY_PORT }],
     };
+    this.storeUrlPolicy = { allow: env.MEMTRACE_STORE_URL_ALLOW };
+  }
+
+  /** The internal RPC secret; a process that talks to another cannot start without one. */
+  requireInternalSecret(): string {
+    if (this.internalSecret) return this.internalSecret;
+    throw new ConfigError(
+      'MEMTRACE_INTERNAL_SECRET is required for gateways and query processes: set the same value (at least 32 characters, e.g. `openssl rand -base64 32`) on each',
+    );
+  }
+
+  /** This configuration with a fresh internal secret, for a process whose RPC peers live inside it (standalone). */
+  withInProcessSecret(): AppConfig {
+    if (this.internalSecret) return this;
+    return new AppConfig({ ...this.env, MEMTRACE_INTERNAL_SECRET: randomBytes(32).toString('base64url') });
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -12,6 +13,13 @@ const boolean = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** An IP address, `address/prefix`, or a DNS name (the entries of MEMTRACE_STORE_URL_ALLOW). */
+const isHostOrCidr = (entry: string) => {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (prefix === undefined) return family !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry);
+  return family !== 0 && extra === undefined && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+};
 
 export const envSchema = z.object({
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/memtrace'),
@@ -51,11 +59,26 @@ export const envSchema = z.object({
   MEMTRACE_QUERY_HOST: z.string().default('127.0.0.1'),
   MEMTRACE_QUERY_PORT: port(9103),
   MEMTRACE_QUERY_TIMEOUT_MS: positiveInt(15_000),
+  /** The query service's own bind address: loopback unless a split deployment opens it on purpose. */
+  MEMTRACE_QUERY_BIND_HOST: z.string().default('127.0.0.1'),
+  /** Shared by gateways and query processes; every internal RPC frame is signed with it (design §7). */
+  MEMTRACE_INTERNAL_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  /** The largest request frame the query service accepts; past it the connection closes. */
+  MEMTRACE_INTERNAL_MAX_FRAME_BYTES: positiveInt(1024 * 1024),
   /** Optional `host:port,host:port` of several query processes; default MEMTRACE_QUERY_HOST:MEMTRACE_QUERY_PORT. */
   MEMTRACE_QUERY_ADDRESSES: z
     .string()
     .regex(/^\s*[^\s:,]+:\d{1,5}\s*(,\s*[^\s:,]+:\d{1,5}\s*)*$/, 'must be host:port[,host:port…]')
     .optional(),
+  /** Hosts and CIDRs that tenant admins may bind stores to although they are not public (see the README). */
+  MEMTRACE_STORE_URL_ALLOW: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((e) => e.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      const bad = entries.filter((e) => !isHostOrCidr(e));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `not a host, IP address or CIDR: ${bad.join(', ')} (e.g. arc.internal, 10.0.0.0/8, fd00::/8)` });
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -29,8 +29,10 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
     // characters, percent-encoded up to three times longer (Fastify's default limit is 100).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
+  // abortOnError: false, so a start-up failure reaches runServer, which names it on stderr and exits 1.
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
+    abortOnError: false,
   });
   app.useGlobalFilters(new HttpErrorFilter(options.logger, options.onError));
   app.enableCors();

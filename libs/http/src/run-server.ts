@@ -48,6 +48,7 @@ function fail(name: string, message: string): never {
 
 /** Names the dependency that is down and how to start one. */
 export function describeStartupError(error: Error & { code?: string }, config: AppConfig): string {
+  if (error instanceof ConfigError) return error.message;
   const text = `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`;
   if (error.code === 'EADDRINUSE') return `cannot listen: ${error.message}`;
   if (/Can't reach database server|P1001|P1000|ECONNREFUSED.*543|database .* does not exist/i.test(text) && !/redis|6379/i.test(text)) {

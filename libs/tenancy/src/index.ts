@@ -13,3 +13,4 @@ export * from './tenancy.module';
 export * from './bootstrap/bootstrap.service';
 export * from './bootstrap/bootstrap-banner';
 export * from './bootstrap/bootstrap-on-start';
+export * from './internal/signed-json.socket';

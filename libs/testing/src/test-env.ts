@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { AppConfig } from '@memtrace/config';
 import { generateMasterKey } from '@memtrace/tenancy';
@@ -25,6 +26,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     // Gateways must know the query service's port before it starts, so it cannot be 0.
     MEMTRACE_QUERY_PORT: String(await freePort()),
     MEMTRACE_QUERY_HOST: '127.0.0.1',
+    MEMTRACE_INTERNAL_SECRET: randomBytes(32).toString('base64url'),
     MEMTRACE_LOG_LEVEL: 'silent',
     ...overrides,
   };

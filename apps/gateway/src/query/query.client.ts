@@ -3,6 +3,7 @@ import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservice
 import { AppConfig } from '@memtrace/config';
 import { AppError, ERROR_STATUS, ErrorCode, QueryPattern, rpcErrorSchema } from '@memtrace/contracts';
 import { LOGGER } from '@memtrace/observability';
+import { signedJsonSocket } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 
@@ -17,20 +18,32 @@ import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 export class QueryClient implements OnModuleDestroy {
   private readonly clients: Array<{ address: string; proxy: ClientProxy }>;
   private readonly timeoutMs: number;
+  private readonly maxRequestBytes: number;
   private next = 0;
 
   constructor(
     config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    // Replies are signed too; their cap only stops a runaway, as the largest page is far below it.
+    const socketClass = signedJsonSocket({
+      secret: config.requireInternalSecret(),
+      maxFrameBytes: MAX_REPLY_BYTES,
+      onRefused: (reason, remote) => logger.error({ remote, reason }, 'query service reply refused'),
+    });
     this.clients = config.query.addresses.map(({ host, port }) => ({
       address: `${host}:${port}`,
-      proxy: ClientProxyFactory.create({ transport: Transport.TCP, options: { host, port } }),
+      proxy: ClientProxyFactory.create({ transport: Transport.TCP, options: { host, port, socketClass } }),
     }));
     this.timeoutMs = config.query.timeoutMs;
+    this.maxRequestBytes = config.query.maxFrameBytes - FRAME_OVERHEAD_BYTES;
   }
 
   async send<T>(pattern: QueryPattern, request: object): Promise<T> {
+    // The query service closes the connection on a frame over its cap; say so instead of a 503.
+    if (Buffer.byteLength(JSON.stringify(request)) > this.maxRequestBytes) {
+      throw new AppError('payload_too_large', 'the request is too large to query', `keep filters and query text under ${this.maxRequestBytes} bytes`);
+    }
     const first = this.next++ % this.clients.length;
     let failure: unknown;
     for (let i = 0; i < this.clients.length; i++) {
@@ -57,6 +70,10 @@ export class QueryClient implements OnModuleDestroy {
     await Promise.all(this.clients.map(({ proxy }) => proxy.close()));
   }
 }
+
+/** Signature, timestamp, packet envelope and pattern name: generous, so a request under the cap always fits. */
+const FRAME_OVERHEAD_BYTES = 1024;
+const MAX_REPLY_BYTES = 1024 * 1024 * 1024;
 
 /** The service's own answer (`{code, message, hint}` with a known code), as the HTTP error. */
 function answered(error: unknown): AppError | undefined {

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess, REPO_ROOT } from '@memtrace/testing';
+import { createIngestStack, IngestStack, waitFor, writeMemory } from './ingest-fixtures';
+
+jest.setTimeout(90_000);
+
+/** Everything a bare TCP peer receives until the query service closes the connection. */
+async function rawExchange(port: number, host: string, payload: string | Buffer): Promise<{ received: string; closed: boolean }> {
+  const socket = new Socket();
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk));
+  socket.on('error', () => undefined);
+  socket.connect(port, host);
+  await once(socket, 'connect');
+  socket.write(payload);
+  const closed = once(socket, 'close').then(() => true);
+  const result = await Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+  socket.destroy();
+  return { received, closed: result };
+}
+
+function nestFrame(message: unknown): string {
+  const json = JSON.stringify(message);
+  return `${json.length}#${json}`;
+}
+
+/** The attack of the break-it run: the query service's TCP port, without a key, naming an org. */
+describe('internal RPC trust boundary (query service)', () => {
+  let stack: IngestStack;
+  let query: AppProcess;
+  let gateway: AppProcess;
+
+  beforeAll(async () => {
+    // The public bind address is everything; the query service must still keep to loopback.
+    stack = await createIngestStack({ MEMTRACE_SERVER_HOST: '0.0.0.0' });
+    query = await stack.spawn('query');
+    gateway = await stack.spawn('gateway');
+    await stack.spawn('ingest-worker');
+    const written = await writeMemory(gateway, stack.key, 'a secret of org A');
+    expect(written.status).toBe(201);
+  });
+  afterAll(() => stack?.close());
+
+  const port = () => Number(stack.env.env.MEMTRACE_QUERY_PORT);
+
+  it('serves the gateway, which signs its requests', async () => {
+    await waitFor(
+      async () => {
+        const reply = await fetch(`${gateway.url()}/api/v1/memories?since=1h`, { headers: { 'x-api-key': stack.key } });
+        const body = (await reply.json()) as { memories: Array<{ content: string }> };
+        return reply.status === 200 && body.memories.some((m) => m.content === 'a secret of org A');
+      },
+      20_000,
+      'the memory through the gateway',
+    );
+  });
+
+  it.each(['query.list-memories.v1', 'query.search-memories.v1', 'query.get-memory.v1', 'query.render-context.v1', 'query.agent-stats.v1'])(
+    'gives a bare TCP client nothing for %s, closes the connection and logs the refusal',
+    async (pattern) => {
+      const refusalsBefore = query.stderr().split('\n').filter((line) => line.includes('"reason":"unsigned frame"')).length;
+      const frame = nestFrame({
+        pattern,
+        data: { orgId: stack.orgId, params: { since: '48h' }, body: { query: 'secret' }, id: 'x', agentId: 'agent_load', subject: 'agent' },
+        id: '1',
+      });
+      const { received, closed } = await rawExchange(port(), '127.0.0.1', frame);
+      expect(closed).toBe(true);
+      expect(received).toBe('');
+      const refusals = () => query.stderr().split('\n').filter((line) => line.includes('"reason":"unsigned frame"') && line.includes('internal RPC connection refused'));
+      await waitFor(async () => refusals().length >= refusalsBefore + 1, 10_000, 'the refusal in the log');
+    },
+  );
+
+  it('closes a connection that announces an oversized frame without reading it', async () => {
+    const { received, closed } = await rawExchange(port(), '127.0.0.1', '104857600#{"pattern":"query.list-memories.v1"');
+    expect(closed).toBe(true);
+    expect(received).toBe('');
+    await waitFor(async () => query.stderr().includes('exceeds the 1048576-byte cap'), 10_000, 'the refusal in the log');
+  });
+
+  it('listens on loopback even when the public bind address is 0.0.0.0', async () => {
+    expect(query.stderr()).toMatch(/"host":"127\.0\.0\.1","transport":"tcp"/);
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (!external) return; // a machine with loopback only has no other address to try
+    const socket = new Socket();
+    const refused = new Promise<string>((resolve) => {
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      socket.once('connect', () => resolve('connected'));
+    });
+    socket.connect(port(), external.address);
+    expect(await refused).toBe('ECONNREFUSED');
+    socket.destroy();
+  });
+
+  it.each(['query', 'gateway'])('a %s process without MEMTRACE_INTERNAL_SECRET refuses to start, naming the setting', (app) => {
+    const { MEMTRACE_INTERNAL_SECRET: _omitted, ...env } = stack.env.env;
+    const result = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+      env: { ...env, MEMTRACE_QUERY_PORT: '0', PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`memtrace ${app}: MEMTRACE_INTERNAL_SECRET is required`);
+  });
+});
