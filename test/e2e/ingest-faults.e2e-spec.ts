@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { INGEST_MEMORIES_V1, ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
-import { HotTier } from '@memtrace/store';
+import { ArcMemoryStore, HotTier } from '@memtrace/store';
 import { AppProcess, runCli } from '@memtrace/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +16,31 @@ function expectOneIdPerContent(rows: Array<{ id: string; content: string }>) {
   for (const [content, ids] of idsByContent) expect({ content, ids: [...ids] }).toEqual({ content, ids: [...ids].slice(0, 1) });
 }
 
+/**
+ * Reads through the whole stack (gateway → query service → store ∪ hot tier) show every memory
+ * once: every page of a full list, search, and the agent's stats, against the store's distinct ids.
+ */
+async function expectNoDuplicatesThroughApi(stack: IngestStack, gateway: AppProcess) {
+  const headers = { 'x-api-key': stack.key, 'content-type': 'application/json' };
+  const storedIds = new Set((await arcRows(stack)).map((r) => r.id));
+  const listed: string[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = (await (await fetch(`${gateway.url()}/api/v1/memories?since=24h&limit=1000&offset=${offset}`, { headers })).json()) as {
+      memories: Array<{ id: string }>;
+      has_more: boolean;
+    };
+    listed.push(...page.memories.map((m) => m.id));
+    if (!page.has_more) break;
+  }
+  expect({ listed: listed.length, distinct: new Set(listed).size }).toEqual({ listed: storedIds.size, distinct: storedIds.size });
+  const search = (await (
+    await fetch(`${gateway.url()}/api/v1/search`, { method: 'POST', headers, body: JSON.stringify({ agent_id: 'agent_load', since: '24h', limit: 1000 }) })
+  ).json()) as { results: Array<{ id: string }> };
+  expect(new Set(search.results.map((m) => m.id)).size).toBe(search.results.length);
+  const stats = (await (await fetch(`${gateway.url()}/api/v1/agents/agent_load/stats`, { headers })).json()) as { memory_count: number };
+  expect(stats.memory_count).toBe(storedIds.size);
+}
+
 describe('durable ingest: gateways → per-org BullMQ queue → ingest worker → Arc (double, 100 ms buffer age)', () => {
   let stack: IngestStack;
   let gateways: AppProcess[];
@@ -27,6 +52,7 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     // Two worker processes on the same queues from the start.
     worker = await stack.spawn('ingest-worker');
     await stack.spawn('ingest-worker');
+    await stack.spawn('query');
   });
 
   afterAll(() => stack.close());
@@ -61,6 +87,18 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     const rows = await waitForAcknowledged(stack, acked);
     expectOneIdPerContent(rows);
     expect((await queueCounts(stack)).deadLetters).toBe(0);
+    await expectNoDuplicatesThroughApi(stack, gateways[0]);
+  });
+
+  it('a batch stored twice (a retry after a lost acknowledgement) reads as one memory on every route', async () => {
+    const arc = new ArcMemoryStore({ url: stack.arc.url, database: ARC_DB, measurement: 'events', token: ARC_TOKEN });
+    const batch = await arc.query({ filter: { orgId: stack.orgId, agentId: 'agent_load' }, order: 'desc', limit: 150 });
+    expect(batch).toHaveLength(150);
+    await arc.write(batch);
+    const rows = await arcRows(stack);
+    expect(rows.length - new Set(rows.map((r) => r.id)).size).toBeGreaterThanOrEqual(150);
+    await expectNoDuplicatesThroughApi(stack, gateways[1]);
+    await arc.close();
   });
 
   it('Arc down for 30 s under a steady write load: every write is accepted, and all land after recovery', async () => {
@@ -87,6 +125,7 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     const rows = await waitForAcknowledged(stack, acked, 90_000);
     expectOneIdPerContent(rows);
     expect((await queueCounts(stack)).deadLetters).toBe(0);
+    await expectNoDuplicatesThroughApi(stack, gateways[1]);
   });
 
   it('Arc answering 500 to a third of the writes: everything lands, with retries in the metrics', async () => {
@@ -95,6 +134,7 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     expect(acked).toHaveLength(300);
     await waitForAcknowledged(stack, acked);
     await stack.arc.setFaults({ failWritesRatio: 0 });
+    await expectNoDuplicatesThroughApi(stack, gateways[0]);
     const metrics = await (await fetch(`${worker.url()}/metrics`)).text();
     const retries = Number(/memtrace_ingest_retries_total\{org="[^"]+",stage="write"\} (\d+)/.exec(metrics)?.[1] ?? 0);
     expect(retries).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { compareRecords, HotTier, matchesFilter, MemoryStore, StoreRegistry } from '@memtrace/store';
 import { memory } from '../context/memory-record.fixture';
+import fc from 'fast-check';
 import { MemoryReader } from './memory-reader.service';
 
 const T0 = Date.UTC(2026, 1, 7, 20) * 1000;
@@ -12,10 +13,11 @@ function fakeStore(rows: MemoryRecord[]): MemoryStore {
   const matching = (filter: MemoryFilter) => rows.filter((r) => r.orgId === filter.orgId && matchesFilter(r, filter));
   return {
     query: async (q: MemoryQuery) => matching(q.filter).sort(compareRecords(q.order)).slice(q.offset ?? 0, (q.offset ?? 0) + q.limit),
-    count: async (filter: MemoryFilter) => matching(filter).length,
+    // Like the SQL (COUNT(DISTINCT id)): a row stored twice is one memory.
+    count: async (filter: MemoryFilter) => new Set(matching(filter).map((r) => r.id)).size,
     countByType: async (filter: MemoryFilter) => {
       const counts: Record<string, number> = {};
-      for (const r of matching(filter)) counts[r.memoryType] = (counts[r.memoryType] ?? 0) + 1;
+      for (const r of new Map(matching(filter).map((row) => [row.id, row])).values()) counts[r.memoryType] = (counts[r.memoryType] ?? 0) + 1;
       return counts;
     },
   } as unknown as MemoryStore;
@@ -28,6 +30,33 @@ function reader(stored: MemoryRecord[], hot: MemoryRecord[]): MemoryReader {
 }
 
 describe('MemoryReader', () => {
+  describe('rows stored more than once (a retried batch)', () => {
+    it('shows each id once on every page, with exact paging, whatever the copies', () =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 40 }),
+          fc.uniqueArray(fc.integer({ min: 0, max: 39 }), { maxLength: 5 }),
+          fc.integer({ min: 1, max: 7 }),
+          fc.constantFrom<'asc' | 'desc'>('asc', 'desc'),
+          async (copies, hotIds, limit, order) => {
+            const stored = copies.flatMap((n, i) => Array.from({ length: n }, () => rec(i + 1)));
+            const hot = hotIds.map((i) => rec(i + 1));
+            const expected = [...new Set([...stored, ...hot].sort(compareRecords(order)).map((r) => r.id))];
+            const subject = reader(stored, hot);
+            const seen: string[] = [];
+            for (let offset = 0; offset <= expected.length; offset += limit) {
+              const page = await subject.query({ filter: { orgId: 'org_a' }, order, limit, offset });
+              expect(page.length).toBe(Math.min(limit, Math.max(0, expected.length - offset)));
+              seen.push(...page.map((r) => r.id));
+            }
+            expect(seen).toEqual(expected);
+            await expect(subject.count({ orgId: 'org_a' })).resolves.toBe(expected.length);
+          },
+        ),
+        { numRuns: 150 },
+      ));
+  });
+
   const stored = [rec(1), rec(2, { memoryType: 'decision' }), rec(3, { orgId: 'org_b' })];
   const hot = [rec(2, { memoryType: 'decision' }), rec(4), rec(5, { memoryType: 'entity', agentId: 'agent_2' }), rec(6, { orgId: 'org_b' })];
 

@@ -21,9 +21,7 @@ export class MemoryReader {
     // The store first resolves the binding: a tenant without one gets its 503 before Redis is read.
     const store = await this.stores.forOrg(query.filter.orgId);
     const hot = await this.hotTier.find(query.filter);
-    // The common case: nothing unconfirmed matches, so the store's page is the answer.
-    if (hot.length === 0) return store.query(query);
-    return mergeHotTier(await store.query(storeWindow(query)), hot, query);
+    return mergeHotTier(await distinctPrefix(store, storeWindow(query)), hot, query);
   }
 
   /** Matching memories, hot-tier rows the store does not show yet included. */
@@ -62,7 +60,24 @@ export class MemoryReader {
 
   /** Ids of `hot` the store answers already (one bounded id query). */
   private async visibleIds(store: MemoryStore, filter: MemoryFilter, hot: readonly MemoryRecord[]): Promise<Set<string>> {
-    const visible = await store.query({ filter: { ...filter, ids: hot.map((r) => r.id) }, order: 'asc', limit: hot.length });
+    const visible = await distinctPrefix(store, { filter: { ...filter, ids: hot.map((r) => r.id) }, order: 'asc', limit: hot.length });
     return new Set(visible.map((r) => r.id));
+  }
+}
+
+/**
+ * The first `window.limit` distinct memories of the store's answer to `window` (offset 0). A
+ * retried batch can leave a row twice in the store (Arc has no unique key); a copy shares the
+ * original's (time, id), so copies sort next to each other and collapse to one, and every copy
+ * dropped is made up for by reading that many rows further, which keeps paging exact.
+ */
+async function distinctPrefix(store: MemoryStore, window: MemoryQuery): Promise<MemoryRecord[]> {
+  for (let limit = window.limit; ; ) {
+    const rows = await store.query({ ...window, limit });
+    const byId = new Map<string, MemoryRecord>();
+    for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, row);
+    const copies = rows.length - byId.size;
+    if (copies === 0 || rows.length < limit) return [...byId.values()];
+    limit += copies;
   }
 }

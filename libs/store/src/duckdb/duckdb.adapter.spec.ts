@@ -91,6 +91,17 @@ describe('DuckDbMemoryStore', () => {
     await store.close();
   }, 60_000); // 210,000 rows through the appender: seconds on a loaded 2-core machine
 
+  it('counts a row stored twice (a retried batch) as one memory', async () => {
+    const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
+    const batch = [aMemory({ memoryType: 'decision' }), aMemory({ memoryType: 'entity' })];
+    await store.write(batch);
+    await store.write(batch);
+    expect(await store.query({ filter: { orgId: 'org_a' }, order: 'asc', limit: 10 })).toHaveLength(4);
+    expect(await store.count({ orgId: 'org_a' })).toBe(2);
+    expect(await store.countByType({ orgId: 'org_a' })).toEqual({ decision: 1, entity: 1 });
+    await store.close();
+  });
+
   it('counts by type, confirms visible ids within a time range, and deletes within an org', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
     const a = aMemory({ memoryType: 'decision' });

@@ -59,9 +59,9 @@ describe('MemorySqlBuilder', () => {
   });
 
   it('builds counts with aliased aggregates', () => {
-    expect(sql.count({ orgId: 'o' })).toBe(`SELECT COUNT(*) AS cnt FROM memories WHERE org_id = 'o'`);
+    expect(sql.count({ orgId: 'o' })).toBe(`SELECT COUNT(DISTINCT id) AS cnt FROM memories WHERE org_id = 'o'`);
     expect(sql.countByType({ orgId: 'o', agentId: 'a' })).toBe(
-      `SELECT memory_type, COUNT(*) AS cnt FROM memories WHERE org_id = 'o' AND agent_id = 'a' GROUP BY memory_type`,
+      `SELECT memory_type, COUNT(DISTINCT id) AS cnt FROM memories WHERE org_id = 'o' AND agent_id = 'a' GROUP BY memory_type`,
     );
   });
 

@@ -39,12 +39,14 @@ export class MemorySqlBuilder {
     );
   }
 
+  /** Memories, not rows: a row a retried batch stored twice (Arc has no unique key) counts once. */
   count(filter: MemoryFilter): string {
-    return `SELECT COUNT(*) AS cnt FROM ${this.measurement} WHERE ${this.where(filter)}`;
+    return `SELECT COUNT(DISTINCT id) AS cnt FROM ${this.measurement} WHERE ${this.where(filter)}`;
   }
 
+  /** Per type, memories as in `count` (a copy always has its original's type). */
   countByType(filter: MemoryFilter): string {
-    return `SELECT memory_type, COUNT(*) AS cnt FROM ${this.measurement} WHERE ${this.where(filter)} GROUP BY memory_type`;
+    return `SELECT memory_type, COUNT(DISTINCT id) AS cnt FROM ${this.measurement} WHERE ${this.where(filter)} GROUP BY memory_type`;
   }
 
   /**
