@@ -4,8 +4,9 @@ import { AuditService } from './audit/audit.service';
 import { OrganizationService } from './organizations/organization.service';
 import { MasterKeyRotationService } from './store-bindings/master-key-rotation.service';
 import { StoreBindingService } from './store-bindings/store-binding.service';
+import { StoreUrlPolicyService } from './store-bindings/store-url-policy.service';
 
-const services = [AuditService, OrganizationService, ApiKeyService, StoreBindingService, MasterKeyRotationService];
+const services = [AuditService, OrganizationService, ApiKeyService, StoreBindingService, StoreUrlPolicyService, MasterKeyRotationService];
 
 /** The admin service layer, shared by the HTTP API and the `memtrace` CLI. */
 @Module({ providers: services, exports: services })

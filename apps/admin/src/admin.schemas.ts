@@ -48,8 +48,12 @@ export const bindingSchema = z
   })
   .strict()
   .superRefine((binding, ctx) => {
-    if (!/^https?:\/\/[^\s]+$/.test(binding.url)) {
+    const url = URL.canParse(binding.url) ? new URL(binding.url) : undefined;
+    if (!/^https?:\/\/[^\s]+$/.test(binding.url) || !url) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'an arc url must be http:// or https://' });
+    } else if (url.username || url.password) {
+      // For everyone, the operator too: fetch refuses such URLs, and the URL is stored and shown in clear.
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'an arc url must not carry credentials; pass the token as `token`, which is stored encrypted' });
     }
   });
 

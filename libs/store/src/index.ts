@@ -1,7 +1,8 @@
 export type { MemoryStore, StoreBinding } from './port/memory-store.port';
-export { StoreError, StoreRejectedError, StoreUnavailableError, type StoreErrorOptions } from './port/store.exception';
+export { StoreError, StoreRefusedError, StoreRejectedError, StoreUnavailableError, type StoreErrorOptions } from './port/store.exception';
 export { createStore, type StoreFactoryOptions } from './store.factory';
 export { ArcMemoryStore, type ArcStoreOptions } from './arc/arc.adapter';
+export type { StoreLog } from './arc/arc-http.client';
 export { DUCKDB_SESSION_SETTINGS, DuckDbMemoryStore, type DuckDbStoreOptions } from './duckdb/duckdb.adapter';
 export { MemorySqlBuilder, ARC_MAX_SQL_LENGTH } from './sql/memory-sql.builder';
 export { isValidMeasurement } from './sql/measurement-name.util';

@@ -1,4 +1,5 @@
 import { ArcMemoryStore } from './arc/arc.adapter';
+import type { StoreLog } from './arc/arc-http.client';
 import { DuckDbMemoryStore } from './duckdb/duckdb.adapter';
 import type { MemoryStore, StoreBinding } from './port/memory-store.port';
 import { StoreRejectedError } from './port/store.exception';
@@ -6,6 +7,8 @@ import { StoreRejectedError } from './port/store.exception';
 export interface StoreFactoryOptions {
   /** Arc per-request timeout; default 30 s. */
   arcTimeoutMs?: number;
+  /** Where Arc's reply to a failed request is logged (never shown to the tenant). */
+  log?: StoreLog;
 }
 
 /** Opens the store a binding describes. DuckDB opens (and creates) its file; Arc opens nothing yet. */
@@ -18,6 +21,7 @@ export async function createStore(binding: StoreBinding, options: StoreFactoryOp
         measurement: binding.measurement,
         token: binding.token,
         timeoutMs: options.arcTimeoutMs,
+        log: options.log,
       });
     case 'duckdb':
       return DuckDbMemoryStore.open({ path: binding.url, measurement: binding.measurement });

@@ -1,7 +1,9 @@
 import { Global, Inject, Module, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
+import { LOGGER } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { StoreBindingResolver } from '@memtrace/tenancy';
+import type { Logger } from 'pino';
 import { HotTier } from './hot-tier/hot-tier';
 import { StoreRegistry } from './store.registry';
 
@@ -19,9 +21,9 @@ import { StoreRegistry } from './store.registry';
     },
     {
       provide: StoreRegistry,
-      inject: [StoreBindingResolver, AppConfig],
-      useFactory: (resolver: StoreBindingResolver, config: AppConfig) => {
-        const registry = new StoreRegistry((orgId) => resolver.resolve(orgId), { arcTimeoutMs: config.ingest.storeTimeoutMs });
+      inject: [StoreBindingResolver, AppConfig, LOGGER],
+      useFactory: (resolver: StoreBindingResolver, config: AppConfig, logger: Logger) => {
+        const registry = new StoreRegistry((orgId) => resolver.resolve(orgId), { arcTimeoutMs: config.ingest.storeTimeoutMs, log: logger });
         resolver.onChange((orgId) => void registry.evict(orgId));
         return registry;
       },

@@ -5,6 +5,7 @@ import { InvalidationBus } from '@memtrace/redis';
 import { BindingOpenError, BindingSealer, MasterKeyError } from '@memtrace/tenancy';
 import { Actor, assertCanManage } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { StoreUrlPolicyService } from './store-url-policy.service';
 import { maskToken } from './token-mask';
 
 export interface BindingInput {
@@ -30,11 +31,14 @@ export class StoreBindingService {
     private readonly sealer: BindingSealer,
     private readonly audit: AuditService,
     private readonly bus: InvalidationBus,
+    private readonly urlPolicy: StoreUrlPolicyService,
   ) {}
 
   /**
    * Binds the org to a store. `replace: false` keeps upstream's `add-arc` rule (one binding, refuse
    * a second); the admin API replaces. Running services pick the change up through the bus.
+   * A URL the policy refuses to a tenant admin fails inside the audited change (so the attempt is
+   * recorded) but is looked up before it, so no transaction waits on DNS.
    */
   async set(actor: Actor, orgId: string, input: BindingInput, options: { replace: boolean }): Promise<StoreBindingRow> {
     assertCanManage(actor, orgId);
@@ -45,6 +49,7 @@ export class StoreBindingService {
     }
     const id = existing?.id ?? newId('bind');
     const key = input.token ? this.currentKey() : undefined;
+    const refusal = await this.urlPolicy.assertAllowed(actor, input.url).then(() => undefined, (error: unknown) => error);
     const row = await this.audit.mutate(
       actor,
       {
@@ -54,6 +59,7 @@ export class StoreBindingService {
         detail: { kind: input.kind, url: input.url, database: input.database, measurement: input.measurement, token: Boolean(input.token) },
       },
       async (tx) => {
+        if (refusal) throw refusal;
         const seal = input.token && key ? await this.sealer.seal(orgId, id, input.token, key, tx) : undefined;
         return this.bindings.upsert(
           {

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 
 /**
  * Parks jobs that can never succeed (a payload failing its schema, rows the store rejects as
- * invalid, a job that exhausted its re-deliveries) with their payload and the reason, so an
+ * invalid, rows a store whose binding is wrong kept refusing, a job that exhausted its
+ * re-deliveries) with their payload and the reason, so an
  * operator can inspect and replay them. Nothing leaves a queue without landing here or in the store.
  */
 @Injectable()
@@ -24,7 +25,7 @@ export class DeadLetterService implements OnModuleDestroy {
     this.queue = new Queue(DEAD_LETTER_QUEUE, { connection: redis.client, prefix: ingestBullPrefix(config.redis.prefix) });
   }
 
-  async park(orgId: string, job: Job, reason: string, kind: 'invalid-payload' | 'store-rejected' | 'exhausted'): Promise<void> {
+  async park(orgId: string, job: Job, reason: string, kind: 'invalid-payload' | 'store-rejected' | 'store-refused' | 'exhausted'): Promise<void> {
     await this.queue.add(
       'dead-letter',
       { orgId, queue: job.queueName, jobId: job.id, jobName: job.name, reason, kind, payload: job.data, parkedAt: new Date().toISOString() },

@@ -1,7 +1,7 @@
 import { INGEST_MEMORIES_V1, ingestMemoriesV1Schema, MemoryRecord } from '@memtrace/contracts';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DeadLetterService } from './dead-letter.service';
-import { OrgBatcher, PoisonBatchError } from './org-batcher';
+import { OrgBatcher, PoisonBatchError, RefusedBatchError } from './org-batcher';
 
 /**
  * The BullMQ processor of one org's queue. Each payload is parsed with its versioned contract before
@@ -18,9 +18,15 @@ export function ingestProcessor(orgId: string, batcher: OrgBatcher, deadLetters:
     try {
       await batcher.submit(records);
     } catch (error) {
-      if (!(error instanceof PoisonBatchError)) throw error;
-      await deadLetters.park(orgId, job, `store rejected the rows: ${error.message}`, 'store-rejected');
-      throw new UnrecoverableError(error.message);
+      if (error instanceof PoisonBatchError) {
+        await deadLetters.park(orgId, job, `store rejected the rows: ${error.message}`, 'store-rejected');
+        throw new UnrecoverableError(error.message);
+      }
+      if (error instanceof RefusedBatchError) {
+        await deadLetters.park(orgId, job, error.message, 'store-refused');
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
     }
   };
 }

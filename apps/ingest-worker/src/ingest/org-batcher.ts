@@ -1,6 +1,6 @@
 import { MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
-import { HotTier, MemoryStore, StoreRegistry, StoreRejectedError } from '@memtrace/store';
+import { HotTier, MemoryStore, StoreError, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
 import type { Logger } from 'pino';
 import { backoffDelayMs, sleep } from './retry-backoff';
 
@@ -10,6 +10,16 @@ export interface BatcherSettings {
   retryBaseMs: number;
   retryMaxDelayMs: number;
   confirmTimeoutMs: number;
+  /** Writes the store refuses (a 401/403/404-style answer) before the batch is dead-lettered. */
+  refusedWriteAttempts: number;
+}
+
+/** A batch given up on because the store kept refusing its writes. */
+export interface RefusedBatch {
+  status?: number;
+  rows: number;
+  jobs: number;
+  attempts: number;
 }
 
 export interface BatcherDeps {
@@ -19,10 +29,19 @@ export interface BatcherDeps {
   logger: Logger;
   /** Told about every confirmed batch (agents' last activity); its failure does not fail the batch. */
   onStored?: (orgId: string, records: readonly MemoryRecord[]) => Promise<void>;
+  /** Told once per batch given up on (the audit trail); its failure does not change the outcome. */
+  onRefused?: (orgId: string, batch: RefusedBatch) => Promise<void>;
 }
 
 /** The store refused these rows as invalid: retrying cannot help, the job goes to the dead letters. */
 export class PoisonBatchError extends Error {}
+
+/**
+ * The store refused every write of the batch (`refusedWriteAttempts` times): its binding is wrong
+ * (URL, token, permissions, not an Arc server). The jobs go to the dead letters, from where an
+ * operator replays them once the binding is fixed, instead of being retried forever.
+ */
+export class RefusedBatchError extends Error {}
 
 /** The process is shutting down before the rows were confirmed: the job must be re-delivered. */
 export class BatcherClosedError extends Error {}
@@ -107,7 +126,7 @@ export class OrgBatcher {
 
   private async settle(batch: Pending[]): Promise<void> {
     try {
-      await this.writeConfirmed(batch.flatMap((p) => p.records));
+      await this.writeConfirmed(batch.flatMap((p) => p.records), batch.length);
       for (const p of batch) p.resolve();
     } catch (error) {
       if (error instanceof PoisonBatchError && batch.length > 1) {
@@ -119,21 +138,35 @@ export class OrgBatcher {
     }
   }
 
-  private async writeConfirmed(records: MemoryRecord[]): Promise<void> {
+  private async writeConfirmed(records: MemoryRecord[], jobs: number): Promise<void> {
     let remaining = records;
+    let refusedWrites = 0;
     for (let attempt = 0; ; attempt++) {
+      let stage: 'open' | 'write' | 'confirm' = 'open';
       try {
         const store = await this.deps.stores.forOrg(this.orgId);
+        stage = 'write';
         await this.timed('write', () => store.write(remaining));
+        stage = 'confirm';
         remaining = await this.confirm(store, remaining);
         if (remaining.length === 0) break;
         throw new Error(`${remaining.length} rows not visible after ${this.settings.confirmTimeoutMs} ms`);
       } catch (error) {
-        if (error instanceof StoreRejectedError) throw new PoisonBatchError(error.message);
-        if (this.closing) throw new BatcherClosedError(`shutting down with unconfirmed rows: ${(error as Error).message}`);
+        // Operator-only from here on (log, dead letter): the store's own words are fine to keep.
+        const reason = error instanceof StoreError ? (error.detail ?? error.message) : (error as Error).message;
+        if (error instanceof StoreRejectedError) throw new PoisonBatchError(reason);
+        // Only refused writes count: a refused confirmation query comes after rows the store
+        // accepted, and dead-lettering those would make a replay write them twice.
+        if (error instanceof StoreRefusedError && stage === 'write' && ++refusedWrites >= this.settings.refusedWriteAttempts) {
+          await this.deps.onRefused?.(this.orgId, { status: error.status, rows: remaining.length, jobs, attempts: refusedWrites }).catch((failure: Error) => {
+            this.deps.logger.warn({ orgId: this.orgId, err: failure.message }, 'could not record the refused batch');
+          });
+          throw new RefusedBatchError(`the store refused ${refusedWrites} writes: ${reason}`);
+        }
+        if (this.closing) throw new BatcherClosedError(`shutting down with unconfirmed rows: ${reason}`);
         this.deps.metrics.ingestRetries.inc({ org: this.orgId, stage: 'write' });
         const delay = backoffDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxDelayMs);
-        this.deps.logger.warn({ orgId: this.orgId, rows: remaining.length, attempt, delayMs: delay, err: (error as Error).message }, 'store write failed; retrying');
+        this.deps.logger.warn({ orgId: this.orgId, rows: remaining.length, attempt, delayMs: delay, err: reason }, 'store write failed; retrying');
         await sleep(delay);
       }
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AgentRepository } from '@memtrace/catalog';
+import { AgentRepository, AuditRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
 import { ingestBullPrefix, ingestOrgsKey, ingestQueueName, MemoryRecord } from '@memtrace/contracts';
 import { LOGGER, Metrics } from '@memtrace/observability';
@@ -9,7 +9,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { DeadLetterService } from '../ingest/dead-letter.service';
 import { ingestProcessor } from '../ingest/ingest.processor';
-import { OrgBatcher } from '../ingest/org-batcher';
+import { OrgBatcher, RefusedBatch } from '../ingest/org-batcher';
 
 interface Running {
   worker: Worker;
@@ -19,6 +19,12 @@ interface Running {
 
 const DISCOVERY_INTERVAL_MS = 1_000;
 const SWEEP_INTERVAL_MS = 60_000;
+/**
+ * Refused writes (401/403/404…) before a batch is dead-lettered: enough to ride out a binding
+ * being replaced (the new one reaches this process within a second), few enough that a binding
+ * which can never work sends a bounded number of requests to wherever it points.
+ */
+const REFUSED_WRITE_ATTEMPTS = 5;
 
 /**
  * Runs one BullMQ worker per org that has work, discovering orgs from the set the gateways announce
@@ -42,6 +48,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly agents: AgentRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   async onApplicationBootstrap() {
@@ -82,8 +89,22 @@ export class WorkerRegistry implements OnApplicationBootstrap {
     const { ingest } = this.config;
     const batcher = new OrgBatcher(
       orgId,
-      { batchRows: ingest.batchRows, batchMs: ingest.batchMs, retryBaseMs: 100, retryMaxDelayMs: ingest.retryMaxDelayMs, confirmTimeoutMs: ingest.confirmTimeoutMs },
-      { stores: this.stores, hotTier: this.hotTier, metrics: this.metrics, logger: this.logger, onStored: (org, records) => this.recordActivity(org, records) },
+      {
+        batchRows: ingest.batchRows,
+        batchMs: ingest.batchMs,
+        retryBaseMs: 100,
+        retryMaxDelayMs: ingest.retryMaxDelayMs,
+        confirmTimeoutMs: ingest.confirmTimeoutMs,
+        refusedWriteAttempts: REFUSED_WRITE_ATTEMPTS,
+      },
+      {
+        stores: this.stores,
+        hotTier: this.hotTier,
+        metrics: this.metrics,
+        logger: this.logger,
+        onStored: (org, records) => this.recordActivity(org, records),
+        onRefused: (org, batch) => this.recordRefused(org, batch),
+      },
     );
     const worker = new Worker(ingestQueueName(orgId), ingestProcessor(orgId, batcher, this.deadLetters), {
       connection: this.redis.connect({ maxRetriesPerRequest: null }),
@@ -136,6 +157,14 @@ export class WorkerRegistry implements OnApplicationBootstrap {
       await Promise.all([...this.running.values()].map((r) => r.worker.close(true)));
     }
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  /**
+   * The tenant's admins see in their audit log that their binding refuses writes and how many rows
+   * went to the dead letters; only the status, since what the store said is for the operator's log.
+   */
+  private recordRefused(orgId: string, batch: RefusedBatch): Promise<void> {
+    return this.audit.record({ actor: 'ingest-worker', orgId, action: 'store-binding.writes-refused', target: null, outcome: 'failed', detail: { ...batch } });
   }
 
   /** Agents' `last_active_at` follows their stored memories (upstream never set it). */

@@ -1,5 +1,10 @@
-import { StoreUnavailableError } from '../port/store.exception';
-import { arcErrorMessage, classifyArcFailure, type ArcOperation } from './arc-failure.mapper';
+import { StoreError, StoreUnavailableError } from '../port/store.exception';
+import { arcErrorMessage, arcFailureMessage, classifyArcFailure, type ArcOperation } from './arc-failure.mapper';
+
+/** Where a store reports what its server said (pino's `Logger` is one); operator-only. */
+export interface StoreLog {
+  warn(fields: object, message: string): void;
+}
 
 export interface ArcHttpOptions {
   /** Base URL, e.g. `http://arc:8000`. */
@@ -10,6 +15,7 @@ export interface ArcHttpOptions {
   timeoutMs: number;
   /** Injectable for tests; defaults to Node's global fetch (undici, keep-alive by default). */
   fetch?: typeof fetch;
+  log?: StoreLog;
 }
 
 export interface ArcRequest {
@@ -28,7 +34,8 @@ export interface ArcReply {
 
 /**
  * One Arc instance over HTTP. Every request carries `x-arc-database` and, when a token is set,
- * `Authorization: Bearer`. Non-2xx replies and transport failures become typed store errors.
+ * `Authorization: Bearer`. Non-2xx replies, transport failures and unreadable replies become typed
+ * store errors whose message is safe for the tenant; what the server said is logged here, once.
  */
 export class ArcHttpClient {
   private readonly base: string;
@@ -39,7 +46,8 @@ export class ArcHttpClient {
     this.fetchFn = options.fetch ?? fetch;
   }
 
-  async send(op: ArcOperation, request: ArcRequest): Promise<ArcReply> {
+  /** Sends the request and reads the reply with `read`, which may throw store errors of its own. */
+  async send<T = ArcReply>(op: ArcOperation, request: ArcRequest, read: (reply: ArcReply) => T = (reply) => reply as T): Promise<T> {
     const headers: Record<string, string> = { 'x-arc-database': this.options.database };
     if (request.contentType) headers['content-type'] = request.contentType;
     if (request.authenticated && this.options.token) headers.authorization = `Bearer ${this.options.token}`;
@@ -50,15 +58,45 @@ export class ArcHttpClient {
         headers,
         body: request.body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
+        // Arc never redirects. Following one would send the request wherever the server names,
+        // a loopback or metadata address included, past the URL policy the binding was checked by.
+        redirect: 'manual',
       });
-      reply = { status: response.status, body: await response.text() };
+      const text = await response.text();
+      const location = response.status >= 300 && response.status <= 399 ? response.headers.get('location') : null;
+      reply = { status: response.status, body: location ? `redirects to ${location}, which store requests do not follow` : text };
     } catch (err) {
-      throw new StoreUnavailableError(`Arc ${op} failed: ${describeTransportError(err, this.options.timeoutMs)}`, { cause: err });
+      const detail = `Arc ${op} failed: ${describeTransportError(err, this.options.timeoutMs)}`;
+      throw this.failed(op, new StoreUnavailableError(arcFailureMessage(`could not be reached for a ${op}`), { detail, cause: err }));
     }
-    if (reply.status < 200 || reply.status > 299) {
-      throw classifyArcFailure(op, reply.status, arcErrorMessage(reply.body));
+    try {
+      if (reply.status < 200 || reply.status > 299) throw classifyArcFailure(op, reply.status, arcErrorMessage(reply.body));
+      return read(reply);
+    } catch (error) {
+      throw error instanceof StoreError ? this.failed(op, error) : error;
     }
-    return reply;
+  }
+
+  /**
+   * Logs a failure with what the server said and returns it. A server can echo the request back,
+   * so the token is blanked out of `detail` first: it goes on to the log and to dead letters.
+   */
+  failed<E extends StoreError>(op: ArcOperation, error: E): E {
+    const { token } = this.options;
+    if (token && error.detail) error.detail = error.detail.split(token).join('[redacted]');
+    this.options.log?.warn(
+      { store: 'arc', host: hostOf(this.base), database: this.options.database, op, status: error.status, detail: error.detail ?? error.message },
+      'store request failed',
+    );
+    return error;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid url)';
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StoreUnavailableError } from '../port/store.exception';
-import { classifyArcFailure, type ArcOperation } from './arc-failure.mapper';
+import { arcFailureMessage, classifyArcFailure, type ArcOperation } from './arc-failure.mapper';
 import type { ArcReply } from './arc-http.client';
 
 /** The query envelope (reference/arc.md §3.3, §3.5); `columns`/`data` are null on errors. */
@@ -58,6 +58,7 @@ function parseEnvelope<T extends { success?: boolean; error?: string }>(reply: A
   return parsed.data;
 }
 
+/** `why` can quote the reply, so it is detail for the operator only. */
 export function unreadable(op: ArcOperation, why: string): StoreUnavailableError {
-  return new StoreUnavailableError(`Arc ${op} returned an unreadable reply: ${why}`);
+  return new StoreUnavailableError(arcFailureMessage(`sent an unreadable reply to a ${op}`), { detail: `Arc ${op} returned an unreadable reply: ${why}` });
 }

@@ -1,5 +1,7 @@
 import { decode } from '@msgpack/msgpack';
-import { StoreRejectedError, StoreUnavailableError } from '../port/store.exception';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StoreRefusedError, StoreRejectedError, StoreUnavailableError } from '../port/store.exception';
 import { arcQueryError, arcRows, FakeArcServer } from '../testing/fake-arc.server';
 import { aMemory, BASE_US } from '../testing/memory-record.fixture';
 import { markedColumns, readMarked } from '../testing/msgpack-markers';
@@ -53,13 +55,25 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
       [500, { error: "Failed to write records: failed to convert columns: cannot convert string to int64 in column 'x'" }, StoreRejectedError],
       [500, { error: 'Failed to write records: disk full' }, StoreUnavailableError],
       [503, { error: 'Write rejected (schema churn): retry' }, StoreUnavailableError],
-      [401, { success: false, error: 'Invalid or expired token' }, StoreUnavailableError],
-      [403, { success: false, error: 'Permission denied: write required' }, StoreUnavailableError],
-    ])('maps HTTP %s to the right error, keeping the message and status', async (status, body, type) => {
+      [401, { success: false, error: 'Invalid or expired token' }, StoreRefusedError],
+      [403, { success: false, error: 'Permission denied: write required' }, StoreRefusedError],
+      [404, { error: 'Cannot POST /api/v1/write/msgpack' }, StoreRefusedError],
+    ])('maps HTTP %s to the right error, keeping the status and (as detail only) the message', async (status, body, type) => {
       arc.reply({ status, body });
       const failure = store.write([aMemory()]);
       await expect(failure).rejects.toThrow(type);
-      await expect(failure).rejects.toMatchObject({ status, message: expect.stringContaining((body as { error: string }).error) });
+      await expect(failure).rejects.toMatchObject({
+        status,
+        message: `the organisation's store answered HTTP ${status} to a write; an operator can see the details in the logs`,
+        detail: expect.stringContaining((body as { error: string }).error),
+      });
+    });
+
+    it.each([408, 429, 500, 502, 503, 504])('keeps HTTP %s retryable without bound (unavailable, not refused)', async (status) => {
+      arc.reply({ status, body: { error: 'busy' } });
+      const failure = store.write([aMemory()]);
+      await expect(failure).rejects.toThrow(StoreUnavailableError);
+      await expect(failure).rejects.not.toThrow(StoreRefusedError);
     });
   });
 
@@ -154,7 +168,11 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
     it('gives up on a request that gets no reply within the timeout', async () => {
       const impatient = new ArcMemoryStore({ url: arc.url, database: 'org_db', measurement: 'memories', timeoutMs: 100 });
       arc.reply({ hang: true, status: 0 });
-      await expect(impatient.count({ orgId: 'o' })).rejects.toThrow(/no reply within 100 ms/);
+      await expect(impatient.count({ orgId: 'o' })).rejects.toMatchObject({
+        name: 'StoreUnavailableError',
+        message: "the organisation's store could not be reached for a query; an operator can see the details in the logs",
+        detail: expect.stringMatching(/no reply within 100 ms/),
+      });
     });
 
     it('reports a refused connection as unavailable', async () => {
@@ -177,6 +195,80 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
       expect(() => new ArcMemoryStore({ url: arc.url, database: 'bad name', measurement: 'memories' })).toThrow(StoreRejectedError);
       expect(() => new ArcMemoryStore({ url: 'arc:8000', database: 'db', measurement: 'memories' })).toThrow(StoreRejectedError);
       expect(() => new ArcMemoryStore({ url: arc.url, database: 'db', measurement: 'mem-ories' })).toThrow(StoreRejectedError);
+    });
+  });
+  describe('what a tenant can see of a failure', () => {
+    /** Every log call, as pino would get it. */
+    const logged: Array<{ fields: Record<string, unknown>; message: string }> = [];
+    const log = { warn: (fields: object, message: string) => void logged.push({ fields: fields as Record<string, unknown>, message }) };
+    const token = 'tok-secret-0123456789';
+    let logging: ArcMemoryStore;
+    beforeEach(() => {
+      logged.length = 0;
+      logging = new ArcMemoryStore({ url: arc.url, database: 'org_db', measurement: 'memories', token, timeoutMs: 2_000, log });
+    });
+
+    /** The message goes to the tenant (the query service's 503 hint); it must name nothing the server said. */
+    const tenantVisible = (error: unknown) => `${(error as Error).name} ${(error as Error).message}`;
+
+    it("keeps a non-Arc server's reply text (even one echoing the token) out of the message, and logs it once, token blanked", async () => {
+      const reply = `<pre>Cannot POST /api/v1/query</pre> (you sent Authorization: Bearer ${token})`;
+      arc.reply({ status: 404, body: reply });
+      const error = await logging.count({ orgId: 'o' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreRefusedError);
+      expect(tenantVisible(error)).not.toMatch(/Cannot POST|api\/v1|Bearer/);
+      expect(tenantVisible(error)).not.toContain(token);
+      expect((error as StoreRefusedError).detail).toContain('Cannot POST /api/v1/query');
+      expect((error as StoreRefusedError).detail).not.toContain(token);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ message: 'store request failed', fields: { op: 'query', status: 404, database: 'org_db', detail: expect.stringContaining('Cannot POST') } });
+      expect(JSON.stringify(logged)).not.toContain(token);
+    });
+
+    it('does not follow a redirect (it could point anywhere, past the URL policy), and counts it as refused', async () => {
+      const target = await new FakeArcServer().start();
+      const redirecting = createServer((req, res) => {
+        req.resume();
+        res.writeHead(307, { location: `${target.url}/latest/meta-data` }).end();
+      });
+      await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+      try {
+        const viaRedirect = new ArcMemoryStore({ url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`, database: 'db', measurement: 'memories', token, log });
+        const error = await viaRedirect.write([aMemory()]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreRefusedError);
+        expect(error).toMatchObject({ status: 307, detail: expect.stringContaining(`redirects to ${target.url}/latest/meta-data`) });
+        expect(tenantVisible(error)).not.toContain(target.url);
+        expect(target.requests).toHaveLength(0);
+      } finally {
+        redirecting.closeAllConnections();
+        await new Promise((resolve) => redirecting.close(resolve));
+        await target.stop();
+      }
+    });
+
+    it('keeps error envelopes, unreadable replies and transport errors out of the message too', async () => {
+      arc.reply(
+        { status: 500, body: arcQueryError('Binder Error: table memories_internal_secret does not exist') },
+        { status: 200, body: '<html>internal proxy 10.1.2.3</html>' },
+        { status: 200, body: arcRows(['id', 'time'], [['m1', 'not a time 10.9.8.7']]) },
+      );
+      const failures = [
+        await logging.count({ orgId: 'o' }).catch((e: unknown) => e),
+        await logging.count({ orgId: 'o' }).catch((e: unknown) => e),
+        await logging.query({ filter: { orgId: 'o' }, order: 'asc', limit: 1 }).catch((e: unknown) => e),
+      ];
+      await arc.stop();
+      failures.push(await logging.count({ orgId: 'o' }).catch((e: unknown) => e));
+      for (const failure of failures) {
+        expect(tenantVisible(failure)).toMatch(/^Store\w+Error the organisation's store .*; an operator can see the details in the logs$/);
+        expect(tenantVisible(failure)).not.toMatch(/Binder|memories_internal|10\.\d|proxy|ECONNREFUSED|127\.0\.0\.1/);
+      }
+      expect(logged.map((l) => l.fields.detail)).toEqual([
+        expect.stringContaining('memories_internal_secret'),
+        expect.stringContaining('not JSON'),
+        expect.stringContaining('unreadable reply'),
+        expect.stringContaining('Arc query failed: fetch failed'),
+      ]);
     });
   });
 });

@@ -4,7 +4,7 @@ import { toMemoryColumns } from '../schema/memory-row.mapper';
 import { MemorySqlBuilder } from '../sql/memory-sql.builder';
 import { SqlMemoryStore } from '../sql/sql-memory.store';
 import { encodeArcColumns } from './arc-msgpack.encoder';
-import { ArcHttpClient } from './arc-http.client';
+import { ArcHttpClient, type StoreLog } from './arc-http.client';
 import { readDeletedCount, readQueryRows, unreadable } from './arc-reply.mapper';
 
 export interface ArcStoreOptions {
@@ -15,6 +15,8 @@ export interface ArcStoreOptions {
   /** Per request; default 30 s. */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Gets what Arc said when a request fails (tenant-visible errors carry only the status). */
+  log?: StoreLog;
 }
 
 /** Arc's write-side database rule (reference/arc.md §2.5). */
@@ -54,10 +56,6 @@ export class ArcMemoryStore extends SqlMemoryStore {
     });
   }
 
-
-
-
-
   /** Arc's admin delete endpoint: needs an admin token, and touches flushed rows only (§4.1). */
   async delete(filter: MemoryFilter): Promise<number> {
     const body = JSON.stringify({
@@ -67,8 +65,7 @@ export class ArcMemoryStore extends SqlMemoryStore {
       dry_run: false,
       confirm: true,
     });
-    const reply = await this.http.send('delete', { method: 'POST', path: '/api/v1/delete', body, contentType: 'application/json', authenticated: true });
-    return readDeletedCount(reply);
+    return this.http.send('delete', { method: 'POST', path: '/api/v1/delete', body, contentType: 'application/json', authenticated: true }, readDeletedCount);
   }
 
   async ping(): Promise<void> {
@@ -84,18 +81,15 @@ export class ArcMemoryStore extends SqlMemoryStore {
     try {
       return super.toRecords(rows);
     } catch (err) {
-      throw unreadable('query', err instanceof Error ? err.message : String(err));
+      throw this.http.failed('query', unreadable('query', err instanceof Error ? err.message : String(err)));
     }
   }
 
   protected async rows(sql: string): Promise<Record<string, unknown>[]> {
-    const reply = await this.http.send('query', {
-      method: 'POST',
-      path: '/api/v1/query',
-      body: JSON.stringify({ sql }),
-      contentType: 'application/json',
-      authenticated: true,
-    });
-    return readQueryRows(reply);
+    return this.http.send(
+      'query',
+      { method: 'POST', path: '/api/v1/query', body: JSON.stringify({ sql }), contentType: 'application/json', authenticated: true },
+      readQueryRows,
+    );
   }
 }

@@ -1,0 +1,133 @@
+import { INGEST_MEMORIES_V1, MemoryRecord } from '@memtrace/contracts';
+import { Metrics } from '@memtrace/observability';
+import { HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
+import { UnrecoverableError, type Job } from 'bullmq';
+import pino from 'pino';
+import { DeadLetterService } from './dead-letter.service';
+import { ingestProcessor } from './ingest.processor';
+import { BatcherSettings, OrgBatcher, RefusedBatch, RefusedBatchError } from './org-batcher';
+
+const SETTINGS: BatcherSettings = { batchRows: 100, batchMs: 1, retryBaseMs: 1, retryMaxDelayMs: 2, confirmTimeoutMs: 1_000, refusedWriteAttempts: 5 };
+
+let sequence = 0;
+function aRecord(): MemoryRecord {
+  sequence += 1;
+  return {
+    id: `0198c0de-0000-7000-8000-${String(sequence).padStart(12, '0')}`,
+    timeUs: 1_787_227_200_000_000 + sequence,
+    orgId: 'org_a',
+    agentId: 'agent_1',
+    sessionId: 'sess_1',
+    memoryType: 'episodic',
+    eventType: 'general',
+    content: `memory ${sequence}`,
+    metadata: null,
+    tags: [],
+    dedupKey: '',
+    importance: 0.5,
+    parentId: '',
+  };
+}
+
+const refused = () => new StoreRefusedError('the store answered HTTP 404', { status: 404, detail: 'Cannot POST /api/v1/write/msgpack' });
+const down = () => new StoreUnavailableError('the store answered HTTP 503', { status: 503 });
+
+/**
+ * A store that fails each write with the next scripted error, then accepts and shows every row; and
+ * each visibility check with the next scripted error, then answers from what it holds.
+ */
+class ScriptedStore {
+  readonly rows = new Map<string, MemoryRecord>();
+  writes = 0;
+
+  constructor(
+    private readonly writeFailures: Array<() => Error>,
+    private readonly confirmFailures: Array<() => Error> = [],
+  ) {}
+
+  async write(records: readonly MemoryRecord[]): Promise<void> {
+    this.writes += 1;
+    const failure = this.writeFailures.shift();
+    if (failure) throw failure();
+    for (const r of records) this.rows.set(r.id, r);
+  }
+
+  async findVisibleIds(_orgId: string, ids: readonly string[]): Promise<Set<string>> {
+    const failure = this.confirmFailures.shift();
+    if (failure) throw failure();
+    return new Set(ids.filter((id) => this.rows.has(id)));
+  }
+}
+
+function batcherOn(store: ScriptedStore) {
+  const refusals: RefusedBatch[] = [];
+  const stores = { forOrg: async () => store as unknown as MemoryStore } as unknown as StoreRegistry;
+  const hotTier = { remove: async () => undefined } as unknown as HotTier;
+  const batcher = new OrgBatcher('org_a', SETTINGS, {
+    stores,
+    hotTier,
+    metrics: new Metrics(),
+    logger: pino({ level: 'silent' }),
+    onRefused: async (_orgId, batch) => void refusals.push(batch),
+  });
+  return { batcher, refusals };
+}
+
+const always = (error: () => Error) => Array.from({ length: 1_000 }, () => error);
+
+describe('OrgBatcher and a store that refuses or fails writes', () => {
+  it('gives a batch up after the configured number of refused writes, once for all its jobs, and reports it', async () => {
+    const store = new ScriptedStore(always(refused));
+    const { batcher, refusals } = batcherOn(store);
+    const jobs = [batcher.submit([aRecord(), aRecord()]), batcher.submit([aRecord()])];
+    const outcomes = await Promise.allSettled(jobs);
+
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(RefusedBatchError);
+      expect((outcome as PromiseRejectedResult).reason.message).toContain('Cannot POST');
+    }
+    // Not split job by job as rows the store rejects as invalid are: the binding is at fault.
+    expect(store.writes).toBe(SETTINGS.refusedWriteAttempts);
+    expect(refusals).toEqual([{ status: 404, rows: 3, jobs: 2, attempts: SETTINGS.refusedWriteAttempts }]);
+  });
+
+  it('keeps retrying an unavailable store (5xx, timeouts) past that bound, so an outage loses nothing', async () => {
+    const outage = SETTINGS.refusedWriteAttempts * 3;
+    const store = new ScriptedStore(Array.from({ length: outage }, () => down));
+    const { batcher, refusals } = batcherOn(store);
+    const record = aRecord();
+    await batcher.submit([record]);
+    expect(store.writes).toBe(outage + 1);
+    expect([...store.rows.keys()]).toEqual([record.id]);
+    expect(refusals).toEqual([]);
+  });
+
+  it('does not count refusals of the visibility check: those rows were accepted, and a replay would write them twice', async () => {
+    const store = new ScriptedStore([], always(refused).slice(0, SETTINGS.refusedWriteAttempts * 2));
+    const { batcher, refusals } = batcherOn(store);
+    await batcher.submit([aRecord()]);
+    expect(refusals).toEqual([]);
+  });
+
+  it('a write refused fewer times than the bound (a binding being fixed) still lands', async () => {
+    const store = new ScriptedStore(always(refused).slice(0, SETTINGS.refusedWriteAttempts - 1));
+    const { batcher, refusals } = batcherOn(store);
+    await batcher.submit([aRecord()]);
+    expect(store.writes).toBe(SETTINGS.refusedWriteAttempts);
+    expect(store.rows.size).toBe(1);
+    expect(refusals).toEqual([]);
+  });
+});
+
+describe('ingestProcessor and a refused batch', () => {
+  it('dead-letters the job as store-refused and fails it without a retry', async () => {
+    const parked: Array<{ reason: string; kind: string }> = [];
+    const deadLetters = { park: async (_org: string, _job: Job, reason: string, kind: string) => void parked.push({ reason, kind }) } as unknown as DeadLetterService;
+    const { batcher } = batcherOn(new ScriptedStore(always(refused)));
+    const record = aRecord();
+    const job = { id: '1', name: INGEST_MEMORIES_V1, queueName: 'ingest-org_a', data: { v: 1, orgId: 'org_a', memories: [record] } } as unknown as Job;
+    await expect(ingestProcessor('org_a', batcher, deadLetters)(job)).rejects.toThrow(UnrecoverableError);
+    expect(parked).toEqual([{ kind: 'store-refused', reason: expect.stringContaining('refused 5 writes') }]);
+  });
+});
