@@ -5,7 +5,17 @@ import { AppProcess, runCli } from '@memtrace/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ARC_DB, ARC_TOKEN } from './ingest-fixtures';
-import { arcRows, createIngestStack, IngestStack, queueCounts, waitFor, waitForAcknowledged, writeLoad, writeMemory } from './ingest-fixtures';
+import {
+  arcRows,
+  createIngestStack,
+  expectNoDuplicatesThroughApi,
+  IngestStack,
+  queueCounts,
+  waitFor,
+  waitForAcknowledged,
+  writeLoad,
+  writeMemory,
+} from './ingest-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -14,31 +24,6 @@ function expectOneIdPerContent(rows: Array<{ id: string; content: string }>) {
   const idsByContent = new Map<string, Set<string>>();
   for (const row of rows) idsByContent.set(row.content, (idsByContent.get(row.content) ?? new Set()).add(row.id));
   for (const [content, ids] of idsByContent) expect({ content, ids: [...ids] }).toEqual({ content, ids: [...ids].slice(0, 1) });
-}
-
-/**
- * Reads through the whole stack (gateway → query service → store ∪ hot tier) show every memory
- * once: every page of a full list, search, and the agent's stats, against the store's distinct ids.
- */
-async function expectNoDuplicatesThroughApi(stack: IngestStack, gateway: AppProcess) {
-  const headers = { 'x-api-key': stack.key, 'content-type': 'application/json' };
-  const storedIds = new Set((await arcRows(stack)).map((r) => r.id));
-  const listed: string[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = (await (await fetch(`${gateway.url()}/api/v1/memories?since=24h&limit=1000&offset=${offset}`, { headers })).json()) as {
-      memories: Array<{ id: string }>;
-      has_more: boolean;
-    };
-    listed.push(...page.memories.map((m) => m.id));
-    if (!page.has_more) break;
-  }
-  expect({ listed: listed.length, distinct: new Set(listed).size }).toEqual({ listed: storedIds.size, distinct: storedIds.size });
-  const search = (await (
-    await fetch(`${gateway.url()}/api/v1/search`, { method: 'POST', headers, body: JSON.stringify({ agent_id: 'agent_load', since: '24h', limit: 1000 }) })
-  ).json()) as { results: Array<{ id: string }> };
-  expect(new Set(search.results.map((m) => m.id)).size).toBe(search.results.length);
-  const stats = (await (await fetch(`${gateway.url()}/api/v1/agents/agent_load/stats`, { headers })).json()) as { memory_count: number };
-  expect(stats.memory_count).toBe(storedIds.size);
 }
 
 describe('durable ingest: gateways → per-org BullMQ queue → ingest worker → Arc (double, 100 ms buffer age)', () => {

@@ -150,3 +150,28 @@ export async function queueCounts(stack: IngestStack) {
     await connection.quit();
   }
 }
+
+/**
+ * Reads through the whole stack (gateway → query service → store ∪ hot tier) show every memory
+ * once: every page of a full list, search, and the agent's stats, against the store's distinct ids.
+ */
+export async function expectNoDuplicatesThroughApi(stack: IngestStack, gateway: AppProcess) {
+  const headers = { 'x-api-key': stack.key, 'content-type': 'application/json' };
+  const storedIds = new Set((await arcRows(stack)).map((r) => r.id));
+  const listed: string[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = (await (await fetch(`${gateway.url()}/api/v1/memories?since=24h&limit=1000&offset=${offset}`, { headers })).json()) as {
+      memories: Array<{ id: string }>;
+      has_more: boolean;
+    };
+    listed.push(...page.memories.map((m) => m.id));
+    if (!page.has_more) break;
+  }
+  expect({ listed: listed.length, distinct: new Set(listed).size }).toEqual({ listed: storedIds.size, distinct: storedIds.size });
+  const search = (await (
+    await fetch(`${gateway.url()}/api/v1/search`, { method: 'POST', headers, body: JSON.stringify({ agent_id: 'agent_load', since: '24h', limit: 1000 }) })
+  ).json()) as { results: Array<{ id: string }> };
+  expect(new Set(search.results.map((m) => m.id)).size).toBe(search.results.length);
+  const stats = (await (await fetch(`${gateway.url()}/api/v1/agents/agent_load/stats`, { headers })).json()) as { memory_count: number };
+  expect(stats.memory_count).toBe(storedIds.size);
+}

@@ -4,7 +4,7 @@ import { ConfigError, Env, loadEnv } from './env.config';
 /** Typed, nested view of the environment, injected where needed (token `AppConfig`). */
 export class AppConfig {
   readonly database: { url: string };
-  readonly redis: { url: string; prefix: string };
+  readonly redis: { url: string; prefix: string; commandTimeoutMs: number };
   readonly masterKey: { current?: string; previous?: string };
   readonly http: { host: string; gatewayPort: number; adminPort: number; bodyLimitBytes: number };
   readonly log: { level: Env['MEMTRACE_LOG_LEVEL'] };
@@ -51,7 +51,7 @@ export class AppConfig {
   constructor(private readonly env: Env) {
     this.internalSecret = env.MEMTRACE_INTERNAL_SECRET || undefined;
     this.database = { url: env.DATABASE_URL };
-    this.redis = { url: env.REDIS_URL, prefix: env.MEMTRACE_REDIS_PREFIX };
+    this.redis = { url: env.REDIS_URL, prefix: env.MEMTRACE_REDIS_PREFIX, commandTimeoutMs: env.MEMTRACE_REDIS_COMMAND_TIMEOUT_MS };
     this.masterKey = { current: env.MEMTRACE_MASTER_KEY || undefined, previous: env.MEMTRACE_MASTER_KEY_PREVIOUS || undefined };
     this.http = {
       host: env.MEMTRACE_SERVER_HOST,

@@ -28,6 +28,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
     .default('memtrace'),
+  /** How long a request waits for a Redis reply before it fails (503 for writes, unready for /ready). */
+  MEMTRACE_REDIS_COMMAND_TIMEOUT_MS: positiveInt(1500),
   MEMTRACE_MASTER_KEY: z.string().optional(),
   MEMTRACE_MASTER_KEY_PREVIOUS: z.string().optional(),
   MEMTRACE_SERVER_HOST: z.string().default('0.0.0.0'),

@@ -1,20 +1,45 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { Redis, RedisOptions } from 'ioredis';
+import { once } from 'node:events';
 
 /**
  * The process's Redis connections and the one place that names keys and channels: every key is
  * `<prefix>:<parts…>`, so several deployments (or test suites) can share one Redis.
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnModuleInit, OnModuleDestroy {
   readonly client: Redis;
   private readonly extra: Redis[] = [];
 
   constructor(private readonly config: AppConfig) {
     // Auto-pipelining sends every command issued in the same tick in one write: under concurrent
     // requests it removes most of the per-command syscalls and the cost of Pipeline objects.
-    this.client = this.connect({ enableAutoPipelining: true });
+    //
+    // The request path fails fast instead of waiting for Redis to come back (ioredis's defaults
+    // queue commands while disconnected and retry them 20 times, which held a write for 62 s and
+    // then stored it although its client had given up): no offline queue, a command in flight when
+    // the connection drops fails at once and is never re-sent, and one that gets no reply within
+    // MEMTRACE_REDIS_COMMAND_TIMEOUT_MS fails. Blocking consumers use `connect()`, which keeps the defaults.
+    this.client = this.connect({
+      enableAutoPipelining: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: config.redis.commandTimeoutMs,
+    });
+  }
+
+  /** Without an offline queue, nothing may be sent before the first connection is up. */
+  async onModuleInit() {
+    if (this.client.status === 'ready') return;
+    // Redis down at start-up is not fatal: requests answer 503 and /ready says so until it is back.
+    await once(this.client, 'ready', { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+  }
+
+  /** True while the request-path connection is up (readiness; no round trip). */
+  isConnected(): boolean {
+    return this.client.status === 'ready';
   }
 
   key(...parts: string[]): string {

@@ -4,3 +4,4 @@ export * from './app-process';
 export * from './arc-double';
 export * from './fake-openai';
 export * from './fake-anthropic';
+export * from './redis-process';

@@ -44,7 +44,7 @@ export class HealthController {
   private async dependencyFailures(): Promise<string[]> {
     const [pg, redis] = await Promise.all([
       this.prisma.$queryRaw`SELECT 1`.then(() => null, () => 'postgres_unreachable'),
-      this.redis.client.ping().then(() => null, () => 'redis_unreachable'),
+      this.redis.isConnected() ? this.redis.client.ping().then(() => null, () => 'redis_unreachable') : 'redis_unreachable',
     ]);
     return [pg, redis].filter((f): f is string => f !== null);
   }

@@ -45,7 +45,10 @@ export class MemoryWriteService {
       return { ...m, id, orgId, timeUs: this.clock.next(), dedupKey: key };
     });
     const claims: DedupClaim[] = records.map((r) => ({ key: this.config.writes.dedupEnabled ? r.dedupKey : '', owner: r.id }));
-    const claimed = await this.dedup.claim(orgId, claims);
+    const claimed = await this.dedup.claim(orgId, claims).catch((error: Error) => {
+      this.logger.error({ orgId, reqId: requestId, err: error.message }, 'could not claim dedup keys');
+      throw queueUnavailable();
+    });
     const accepted = records.filter((_, i) => claimed[i]);
     const duplicates = records.length - accepted.length;
     if (duplicates > 0) this.metrics.dedupHits.inc({ org: orgId }, duplicates);
@@ -64,8 +67,12 @@ export class MemoryWriteService {
     } catch (error) {
       this.logger.error({ orgId, reqId: requestId, err: (error as Error).message }, 'could not queue a write');
       await Promise.allSettled([this.hotTier.remove(orgId, records.map((r) => r.id)), this.dedup.release(orgId, claims)]);
-      throw new AppError('store_unavailable', 'could not queue the write; nothing was stored', 'retry shortly; the queue (Redis) is unreachable');
+      throw queueUnavailable();
     }
     this.metrics.memoriesAccepted.inc({ org: orgId }, records.length);
   }
+}
+
+function queueUnavailable(): AppError {
+  return new AppError('store_unavailable', 'could not queue the write; nothing was stored', 'retry shortly; the queue (Redis) is unreachable');
 }

@@ -1,6 +1,7 @@
 import type { MemoryFilter, MemoryRecord } from '@memtrace/contracts';
 import type { Redis } from 'ioredis';
 import { matchesFilter } from '../filter/memory-filter.predicate';
+import { StoreUnavailableError } from '../port/store.exception';
 
 /**
  * Acknowledged memories that the store may not show yet (design §5): written by the gateway before
@@ -32,14 +33,22 @@ export class HotTier {
     await Promise.all([this.redis.zrem(index, ...ids), this.redis.hdel(rows, ...ids)]);
   }
 
-  /** Every unconfirmed memory of the org that matches the filter, in no particular order. */
+  /**
+   * Every unconfirmed memory of the org that matches the filter, in no particular order. Without
+   * Redis a read cannot know what it is missing, so it is unavailable (503), not silently partial.
+   */
   async find(filter: MemoryFilter): Promise<MemoryRecord[]> {
     const { index, rows } = this.keys(filter.orgId);
     const min = filter.sinceUs !== undefined ? `(${filter.sinceUs}` : '-inf';
     const max = filter.untilUs !== undefined ? `(${filter.untilUs}` : '+inf';
-    const ids = await this.redis.zrangebyscore(index, min, max);
-    if (ids.length === 0) return [];
-    const values = await this.redis.hmget(rows, ...ids);
+    let ids: string[];
+    let values: Array<string | null>;
+    try {
+      ids = await this.redis.zrangebyscore(index, min, max);
+      values = ids.length === 0 ? [] : await this.redis.hmget(rows, ...ids);
+    } catch (error) {
+      throw new StoreUnavailableError('recent writes cannot be read: the queue (Redis) is unreachable', { cause: error });
+    }
     const records: MemoryRecord[] = [];
     for (const value of values) {
       if (value === null) continue; // trimmed between the two reads
