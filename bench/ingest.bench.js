@@ -113,7 +113,7 @@ async function main() {
   const standalone = await startApp('standalone', env, ['gateway', 'admin', 'ingest-worker']);
   const key = /mtk_[A-Za-z0-9_-]{43}=/.exec(standalone.stdout())[0];
   const gatewayUrl = `http://127.0.0.1:${standalone.ports.gateway}`;
-  const workerUrl = `http://127.0.0.1:${standalone.ports['ingest-worker']}`;
+  const workerUrl = `http://127.0.0.1:${standalone.ports.metrics}`;
   // Each phase starts once the worker has caught up, so none is measured while the same process
   // (gateway and worker share its event loop) is still draining the previous phase's backlog.
   const full = await singleWrites(gatewayUrl, key);

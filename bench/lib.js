@@ -34,6 +34,7 @@ async function freshEnv(extra = {}) {
     MEMTRACE_SERVER_PORT: '0',
     MEMTRACE_ADMIN_PORT: '0',
     MEMTRACE_WORKER_PORT: '0',
+    MEMTRACE_METRICS_PORT: '0',
     MEMTRACE_LOG_LEVEL: 'warn',
     MEMTRACE_INTERNAL_SECRET: randomBytes(32).toString('base64url'),
     ...extra,

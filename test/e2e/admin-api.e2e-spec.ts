@@ -90,13 +90,18 @@ describe('admin API', () => {
       expect(gateway.stdout()).not.toMatch(/mtk_/);
     });
 
-    it('serves GET /health and GET /metrics without a key', async () => {
+    it('serves GET /health without a key, and metrics only on the loopback metrics port', async () => {
       const health = await http.request('GET', '/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok', service: 'memtrace-admin' });
-      const metrics = await http.request('GET', '/metrics');
-      expect(metrics.status).toBe(200);
-      expect(metrics.text).toMatch(/^# (HELP|TYPE) memtrace_/m);
+      // Metric series name orgs: not on the public port (design §7).
+      expect((await http.request('GET', '/metrics')).status).toBe(404);
+      expect((await gw.request('GET', '/metrics')).status).toBe(404);
+      expect(admin.stderr()).toMatch(/"app":"metrics","port":\d+,"host":"127\.0\.0\.1","msg":"listening"/);
+      const scraped = await fetch(`${admin.url('metrics')}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toMatch(/^# (HELP|TYPE) memtrace_/m);
+      expect((await fetch(`${admin.url('metrics')}/other`)).status).toBe(404);
     });
 
     it('answers an unknown admin route 404 with the error body', async () => {
@@ -297,6 +302,85 @@ describe('admin API', () => {
       expect(real.body.error.replace(orgA, 'X')).toBe(ghost.body.error.replace('org_doesnotexist', 'X'));
       expect((await verifyOnGateway(keyOfA.key)).status).toBe(200);
       expect((await call('GET', `/orgs/${orgA}/store`)).body.token).toBe(expectedMask(tokenA));
+    });
+
+    it('every refused attempt on another org is audited as denied, answered and recorded exactly as for an org that does not exist', async () => {
+      // A key of its own, so that only this test's attempts carry its actor.
+      const { key: prober, id: proberId } = await createKey(orgB, { scopes: ['admin'] });
+      const ghost = `org_${randomBytes(12).toString('hex')}`;
+      const unknownKeyId = 2_000_000_000;
+      const routes: [string, string, (org: string) => string, unknown?][] = [
+        ['POST', '/orgs/:orgId/keys', (org) => `/orgs/${org}/keys`, { name: 'intruder', scopes: ['admin'] }],
+        ['PUT', '/orgs/:orgId/store', (org) => `/orgs/${org}/store`, { url: 'http://93.184.215.14:8000', database: 'stolen' }],
+        ['DELETE', '/orgs/:orgId/store', (org) => `/orgs/${org}/store`],
+        ['DELETE', '/orgs/:orgId/keys/:keyId', (org) => `/orgs/${org}/keys/${keyOfA.id}`],
+        ['GET', '/orgs/:orgId', (org) => `/orgs/${org}`],
+      ];
+      type Attempt = { method: string; route: string; path: string; json?: unknown; status?: number; body?: unknown };
+      const attempts: Attempt[] = routes.flatMap(([method, route, path, json]) => [
+        { method, route, path: path(orgA), json },
+        { method, route, path: path(ghost), json },
+      ]);
+      // Within its own org, through the same code paths: another org's key id, an unknown key id.
+      const revoke = { method: 'DELETE', route: '/orgs/:orgId/keys/:keyId' };
+      attempts.push({ ...revoke, path: `/orgs/${orgB}/keys/${keyOfA.id}` }, { ...revoke, path: `/orgs/${orgB}/keys/${unknownKeyId}` });
+      const before = await controlPlaneSnapshot(env.env.DATABASE_URL);
+      for (const attempt of attempts) {
+        const result = await call(attempt.method, attempt.path, prober, attempt.json === undefined ? {} : { json: attempt.json });
+        Object.assign(attempt, { status: result.status, body: result.body });
+      }
+      expect(await controlPlaneSnapshot(env.env.DATABASE_URL)).toEqual(before);
+      // The answers are unchanged: 404, and for another org the same body as for a nonexistent one.
+      const asGhost = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll(orgA, ghost));
+      for (let i = 0; i < routes.length * 2; i += 2) {
+        const [real, missing] = [attempts[i], attempts[i + 1]];
+        expect({ path: real.path, status: real.status }).toEqual({ path: real.path, status: 404 });
+        expect({ path: real.path, body: asGhost(real.body) }).toEqual({ path: real.path, body: missing.body });
+      }
+      expect(attempts.slice(-2).map((a) => [a.status, a.body])).toEqual([
+        [404, { error: 'key not found', code: 'not_found' }],
+        [404, { error: 'key not found', code: 'not_found' }],
+      ]);
+
+      // One denied event per attempt, in the tenant's own log: its key, the route, the path as given, the answer.
+      const target = (a: Attempt) => `/admin/v1${a.path}`;
+      const action = (a: Attempt) => `${a.method} /admin/v1${a.route}`;
+      const of = (a: Attempt) => (e: { action: string; target: string }) => e.target === target(a) && e.action === action(a);
+      const ownEvents = async () => ((await call('GET', '/audit?limit=1000', prober)).body.events as any[]).filter((e) => e.actor === `key:${proberId}`);
+      expect(
+        await eventually(async () => {
+          const recorded = await ownEvents();
+          return attempts.every((a) => recorded.some(of(a)));
+        }),
+      ).toBe(true);
+      const events = await ownEvents();
+      for (const attempt of attempts) {
+        const recorded = events.filter(of(attempt));
+        expect({ target: target(attempt), recorded: recorded.map(({ id, at, ...rest }) => rest) }).toEqual({
+          target: target(attempt),
+          recorded: [
+            {
+              actor: `key:${proberId}`,
+              // Its own org's log, where its own admins see it; never the target org's.
+              org_id: orgB,
+              action: action(attempt),
+              target: target(attempt),
+              outcome: 'denied',
+              detail: { reason: 'not_found', error: (attempt.body as { error: string }).error },
+            },
+          ],
+        });
+      }
+      // What the tenant reads about another org's attempt is what it reads about a nonexistent one.
+      for (let i = 0; i < routes.length * 2; i += 2) {
+        const [real, missing] = [attempts[i], attempts[i + 1]].map((a) => events.find(of(a)));
+        expect(asGhost({ ...real, id: 0, at: 0 })).toEqual({ ...missing, id: 0, at: 0 });
+      }
+      // The target org learns nothing: no event of the tenant's key in its log. The operator sees them all.
+      const inA = ((await call('GET', `/audit?limit=1000&org_id=${orgA}`)).body.events as any[]).filter((e) => e.actor === `key:${proberId}`);
+      expect(inA).toEqual([]);
+      const seenByOperator = ((await call('GET', '/audit?limit=1000')).body.events as any[]).filter((e) => e.actor === `key:${proberId}` && e.outcome === 'denied');
+      expect(seenByOperator).toHaveLength(attempts.length);
     });
 
     it('gets 403 for the operator-only routes', async () => {
@@ -663,7 +747,27 @@ describe('admin API', () => {
       expect(claimedOk).toEqual([]);
     });
 
+    it('records each refusal once: a 404 of a mutation stays its failed record, and an unknown route is no attempt', async () => {
+      const unbound = await createOrg();
+      expect((await call('DELETE', `/orgs/${unbound}/store`)).status).toBe(404);
+      expect((await call('GET', '/nope')).status).toBe(404);
+      // A refusal recorded after both: once it is there, theirs would be too.
+      const sentinel = `/orgs/org_${randomBytes(12).toString('hex')}`;
+      expect((await call('GET', sentinel)).status).toBe(404);
+      expect(await eventually(async () => (await auditEvents()).some((e) => e.target === `/admin/v1${sentinel}`))).toBe(true);
+      const events = await auditEvents();
+      expect(events.filter((e) => e.target === `/admin/v1/orgs/${unbound}/store`)).toEqual([]);
+      const ofUnbound = events.filter((e) => e.org_id === unbound).sort((x, y) => x.id - y.id);
+      expect(ofUnbound.map((e) => [e.action, e.outcome])).toEqual([
+        ['org.create', 'ok'],
+        ['store-binding.remove', 'failed'],
+      ]);
+      expect(events.filter((e) => e.target === '/admin/v1/nope')).toEqual([]);
+      expect(events.find((e) => e.target === `/admin/v1${sentinel}`)).toMatchObject({ actor: `key:${operatorKeyId}`, org_id: 'org_default', outcome: 'denied', detail: { reason: 'not_found' } });
+    });
+
     it('records refused calls as denied, identifying the key without revealing it', async () => {
+      // A key that verified is named by its id, in its org's log; one that did not, by a hash prefix, for the operator only.
       const reader = await createKey('org_default', { scopes: ['read', 'write'] });
       const stranger = `mtk_${randomBytes(32).toString('base64url')}=`;
       expect((await call('POST', '/orgs', reader.key, { json: { name: unique('nope') } })).status).toBe(403);
@@ -674,7 +778,7 @@ describe('admin API', () => {
       const find = async () => {
         const events = await auditEvents();
         return {
-          forbidden: events.find((e) => e.actor === `key-hash:${sha256(reader.key).slice(0, 12)}`),
+          forbidden: events.find((e) => e.actor === `key:${reader.id}` && e.outcome === 'denied'),
           unauthenticated: events.find((e) => e.actor === `key-hash:${sha256(stranger).slice(0, 12)}`),
           anonymous: events.filter((e) => e.actor === 'anonymous').length,
           text: JSON.stringify(events),
@@ -685,8 +789,14 @@ describe('admin API', () => {
         return Boolean(found.forbidden && found.unauthenticated && found.anonymous > anonymousBefore);
       })).toBe(true);
       const found = await find();
-      expect(found.forbidden).toMatchObject({ action: 'POST /admin/v1/orgs', outcome: 'denied', detail: { reason: 'forbidden' } });
-      expect(found.unauthenticated).toMatchObject({ action: 'DELETE /admin/v1/orgs/:orgId/store', outcome: 'denied', detail: { reason: 'unauthenticated' } });
+      expect(found.forbidden).toMatchObject({ org_id: 'org_default', action: 'POST /admin/v1/orgs', target: '/admin/v1/orgs', outcome: 'denied', detail: { reason: 'forbidden' } });
+      expect(found.unauthenticated).toMatchObject({
+        org_id: null,
+        action: 'DELETE /admin/v1/orgs/:orgId/store',
+        target: '/admin/v1/orgs/org_default/store',
+        outcome: 'denied',
+        detail: { reason: 'unauthenticated' },
+      });
       expect(found.anonymous).toBe(anonymousBefore + 1);
       expect(found.text).not.toContain(reader.key);
       expect(found.text).not.toContain(stranger);

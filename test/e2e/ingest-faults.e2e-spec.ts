@@ -120,7 +120,7 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     await waitForAcknowledged(stack, acked);
     await stack.arc.setFaults({ failWritesRatio: 0 });
     await expectNoDuplicatesThroughApi(stack, gateways[0]);
-    const metrics = await (await fetch(`${worker.url()}/metrics`)).text();
+    const metrics = await (await fetch(`${worker.url('metrics')}/metrics`)).text();
     const retries = Number(/memtrace_ingest_retries_total\{org="[^"]+",stage="write"\} (\d+)/.exec(metrics)?.[1] ?? 0);
     expect(retries).toBeGreaterThan(0);
     expect((await stack.arc.stats()).writes.injected).toBeGreaterThan(0);
@@ -180,7 +180,7 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     await waitForAcknowledged(stack, [fine]);
     await queue.close();
     await connection.quit();
-    const metrics = (await Promise.all(stack.apps.filter((a) => a.child.exitCode === null && a.child.signalCode === null).map((a) => fetch(`${a.url()}/metrics`).then((r) => r.text()).catch(() => ''))))
+    const metrics = (await Promise.all(stack.apps.filter((a) => a.child.exitCode === null && a.child.signalCode === null).map((a) => fetch(`${a.url('metrics')}/metrics`).then((r) => r.text()).catch(() => ''))))
       .join('\n');
     const count = (reason: string) =>
       [...metrics.matchAll(new RegExp(`memtrace_ingest_dead_letters_total\\{org="${stack.orgId}",reason="${reason}"\\} (\\d+)`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);

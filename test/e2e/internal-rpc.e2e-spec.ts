@@ -23,6 +23,15 @@ async function rawExchange(port: number, host: string, payload: string | Buffer)
   return { received, closed: result };
 }
 
+function connectOutcome(port: number, host: string): Promise<string> {
+  const socket = new Socket();
+  return new Promise<string>((resolve) => {
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    socket.once('connect', () => resolve('connected'));
+    socket.connect(port, host);
+  }).finally(() => socket.destroy());
+}
+
 function nestFrame(message: unknown): string {
   const json = JSON.stringify(message);
   return `${json.length}#${json}`;
@@ -33,13 +42,14 @@ describe('internal RPC trust boundary (query service)', () => {
   let stack: IngestStack;
   let query: AppProcess;
   let gateway: AppProcess;
+  let worker: AppProcess;
 
   beforeAll(async () => {
     // The public bind address is everything; the query service must still keep to loopback.
     stack = await createIngestStack({ MEMTRACE_SERVER_HOST: '0.0.0.0' });
     query = await stack.spawn('query');
     gateway = await stack.spawn('gateway');
-    await stack.spawn('ingest-worker');
+    worker = await stack.spawn('ingest-worker');
     const written = await writeMemory(gateway, stack.key, 'a secret of org A');
     expect(written.status).toBe(201);
   });
@@ -83,20 +93,18 @@ describe('internal RPC trust boundary (query service)', () => {
     await waitFor(async () => query.stderr().includes('exceeds the 1048576-byte cap'), 10_000, 'the refusal in the log');
   });
 
-  it('listens on loopback even when the public bind address is 0.0.0.0', async () => {
+  it('keeps the query port, the metrics ports and the worker health port on loopback when the public bind address is 0.0.0.0', async () => {
     expect(query.stderr()).toMatch(/"host":"127\.0\.0\.1","transport":"tcp"/);
+    const internal = [port(), query.ports.metrics, gateway.ports.metrics, worker.ports.metrics, worker.ports['ingest-worker']];
+    expect(internal.every((p) => p > 0)).toBe(true);
+    // The gateway's API port is the one that follows MEMTRACE_SERVER_HOST.
+    expect(gateway.stderr()).toMatch(/"app":"gateway","port":\d+,"host":"0\.0\.0\.0"/);
     const external = Object.values(networkInterfaces())
       .flat()
       .find((a) => a && a.family === 'IPv4' && !a.internal);
     if (!external) return; // a machine with loopback only has no other address to try
-    const socket = new Socket();
-    const refused = new Promise<string>((resolve) => {
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-      socket.once('connect', () => resolve('connected'));
-    });
-    socket.connect(port(), external.address);
-    expect(await refused).toBe('ECONNREFUSED');
-    socket.destroy();
+    expect(await connectOutcome(gateway.ports.gateway, external.address)).toBe('connected');
+    for (const p of internal) expect(await connectOutcome(p, external.address)).toBe('ECONNREFUSED');
   });
 
   it.each(['query', 'gateway'])('a %s process without MEMTRACE_INTERNAL_SECRET refuses to start, naming the setting', (app) => {

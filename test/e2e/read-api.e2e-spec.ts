@@ -227,10 +227,10 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
       const nullBody = await call(gateways[1], keyA, 'POST', path, undefined, 'null');
       expect(none.status).toBe(200);
       expect(nullBody.body).toEqual(none.body);
-      // As upstream: an empty or unparsable body means the defaults (SDKs send Content-Type anyway).
+      // As upstream: an empty body means the defaults (SDKs send Content-Type anyway).
       expect((await call(gateways[0], keyA, 'POST', path, undefined, '')).body).toEqual(none.body);
-      expect((await call(gateways[0], keyA, 'POST', path, undefined, '{not json')).body).toEqual(none.body);
-      // Every other route keeps the strict parser.
+      // Malformed JSON is a 400 here as on every other route (upstream silently used the defaults).
+      expect((await call(gateways[0], keyA, 'POST', path, undefined, '{not json')).status).toBe(400);
       expect((await call(gateways[0], keyA, 'POST', '/api/v1/search', undefined, '{not json')).status).toBe(400);
       expect(none.body).toMatchObject({ session_id: sessionA.id, memory_count: 4, truncated: false, omitted_count: 0 });
       expect(none.body.context).toMatch(new RegExp(`^## Session Context \\(${sessionA.id}\\)\\n`));

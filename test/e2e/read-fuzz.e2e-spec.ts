@@ -141,15 +141,6 @@ function listBound(value: string, field: 'since' | 'until', nowUs: number): Time
   return absolute === undefined ? INVALID : { us: absolute, fuzzy: false };
 }
 
-/** `since` of the context routes: relative or a timestamp, anything else silently 24h. */
-function contextSince(value: string, nowUs: number): TimeBound {
-  const window = relativeWindowUs(value);
-  if (typeof window === 'number') return { us: nowUs - window, fuzzy: window < FUZZY_WINDOW_US };
-  const absolute = absoluteUs(value);
-  if (absolute === UNKNOWN) return UNKNOWN;
-  return absolute === undefined ? { us: nowUs - 1440 * MINUTE_US, fuzzy: false } : { us: absolute, fuzzy: false };
-}
-
 const checkId = (value: string): Checked<string | undefined> => (value === '' ? undefined : ID_PATTERN.test(value) ? value : INVALID);
 const checkType = (value: string): Checked<string | undefined> => (value === '' ? undefined : TYPE_PATTERN.test(value) ? value : INVALID);
 function checkList(values: string[], pattern: RegExp): Checked<string[] | undefined> {
@@ -171,6 +162,13 @@ interface Criteria {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** The gateway refuses NUL and lone surrogates in any string or key of a body, and NUL in a URL (400). */
+const unsafeText = (text: string) => text.includes('\0') || LONE_SURROGATE.test(text);
+function hasUnsafeText(value: unknown): boolean {
+  if (typeof value === 'string') return unsafeText(value);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, item]) => unsafeText(key) || hasUnsafeText(item));
+}
 
 function matches(seed: Seed, c: Criteria): boolean {
   const since = c.since as { us: number } | undefined;
@@ -202,9 +200,15 @@ function page(seeds: Seed[], c: Criteria, order: 'asc' | 'desc', limit: number):
   return (order === 'asc' ? sorted : sorted.reverse()).slice(0, limit);
 }
 
-const clampLimit = (n: number | undefined, fallback: number) => (n === undefined || n <= 0 ? fallback : Math.min(n, 1000));
-/** Go `strconv.Atoi`. */
-const atoi = (value: string) => (/^[+-]?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined);
+/** A requested limit: absent → the default, above 1000 → 1000, below 1 → 400 (design §9, issue 10). */
+const readLimit = (n: number | undefined, fallback: number): Checked<number> => (n === undefined ? fallback : n < 1 ? INVALID : Math.min(n, 1000));
+/** A limit query parameter: '' is not given; else Go `strconv.Atoi` syntax, or 400. */
+const queryLimit = (value: string, fallback: number): Checked<number> => {
+  if (value === '') return fallback;
+  return /^[+-]?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? readLimit(Number(value), fallback) : INVALID;
+};
+/** `asc`, `desc` or '' (desc); anything else is 400. */
+const checkOrder = (value: string): Checked<'asc' | 'desc'> => (value === 'asc' ? 'asc' : value === '' || value === 'desc' ? 'desc' : INVALID);
 
 /**
  * A 200 against the oracle: with exact bounds, exactly the expected page; otherwise (a window
@@ -287,6 +291,7 @@ describe('read API fuzzing: search, context, agent and session memories (store +
         if (reply.status === 400) expect(typeof reply.body.error).toBe('string');
         if (sentBody === null) return expect(reply.status).toBe(200);
         if (typeof sentBody !== 'object' || Array.isArray(sentBody)) return expect(reply.status).toBe(400);
+        if (hasUnsafeText(sentBody)) return expect(reply.status).toBe(400);
         // What the server received: JSON drops NaN/Infinity to null; field names fold case.
         const sent = Object.fromEntries(Object.entries(JSON.parse(JSON.stringify(sentBody))).map(([k, v]) => [k.toLowerCase(), v])) as Record<string, any>;
         const given = (f: string) => sent[f] !== undefined && sent[f] !== null;
@@ -312,14 +317,15 @@ describe('read API fuzzing: search, context, agent and session memories (store +
           since: listBound(str('since') as string, 'since', nowUs),
           until: listBound(str('until') as string, 'until', nowUs),
         };
-        const values = Object.values(criteria);
+        const limit = readLimit(given('limit') ? sent.limit : undefined, 50);
+        const order = checkOrder(str('order') as string);
+        const values = [...Object.values(criteria), limit, order];
         if (values.includes(INVALID)) return expect(reply.status).toBe(400);
         if (values.includes(UNKNOWN)) return; // the server may read it either way; it did not 5xx
         expect(reply.status).toBe(200);
-        const limit = clampLimit(given('limit') ? sent.limit : undefined, 50);
         expect(reply.body).toMatchObject({ count: reply.body.results.length, query_time_ms: expect.any(Number) });
         expect(Number.isInteger(reply.body.query_time_ms)).toBe(true);
-        expectRows(reply.body.results, seeds, criteria as Criteria, sent.order === 'asc' ? 'asc' : 'desc', limit);
+        expectRows(reply.body.results, seeds, criteria as Criteria, order as 'asc' | 'desc', limit as number);
       }),
       { numRuns: RUNS },
     );
@@ -356,14 +362,21 @@ describe('read API fuzzing: search, context, agent and session memories (store +
         if (['', '.', '..'].includes(id)) return;
         if (encodeURIComponent(id).length > MAX_PATH_PARAM) return expect(reply.status).toBe(414);
         if (!ID_PATTERN.test(id)) return expect(reply.status).toBe(400);
+        // Validated as search is: only an empty body or `null` means the defaults.
+        if (raw !== undefined && raw !== '') return expect(reply.status).toBe(400);
+        if (json !== undefined && json !== null && (typeof json !== 'object' || Array.isArray(json))) return expect(reply.status).toBe(400);
+        if (hasUnsafeText(json)) return expect(reply.status).toBe(400);
 
-        const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, any>) : {};
-        const sent = JSON.parse(JSON.stringify(object)) as Record<string, any>;
+        const sent = JSON.parse(JSON.stringify(json ?? {})) as Record<string, any>;
         const given = (f: string) => sent[f] !== undefined && sent[f] !== null;
         const includeTypes = !given('include_types') ? [] : Array.isArray(sent.include_types) && sent.include_types.every((t: unknown) => typeof t === 'string') ? sent.include_types : INVALID;
         const maxTokens = !given('max_tokens') || sent.max_tokens === 0 ? undefined : Number.isInteger(sent.max_tokens) && sent.max_tokens > 0 ? Math.min(sent.max_tokens, 200_000) : INVALID;
         const types = includeTypes === INVALID ? INVALID : checkList(includeTypes, TYPE_PATTERN);
         if ((given('since') && typeof sent.since !== 'string') || types === INVALID || maxTokens === INVALID) return expect(reply.status).toBe(400);
+        // `since` as on the lists (empty: 24h); upstream silently used 24h for anything unreadable.
+        const since = listBound((given('since') ? sent.since : '') || '24h', 'since', nowUs);
+        if (since === INVALID) return expect(reply.status).toBe(400);
+        if (since === UNKNOWN) return;
 
         expect(reply.status).toBe(200);
         const { context, memory_count: shown, omitted_count: omitted, token_count: tokens, truncated } = reply.body;
@@ -374,8 +387,6 @@ describe('read API fuzzing: search, context, agent and session memories (store +
         if (maxTokens === undefined) expect({ truncated, omitted }).toEqual({ truncated: false, omitted: 0 });
         else expect(tokens).toBeLessThanOrEqual(maxTokens);
 
-        const since = contextSince(given('since') ? sent.since : '', nowUs);
-        if (since === UNKNOWN || since === INVALID) return;
         const criteria: Criteria = { ...(kind === 'session' ? { sessionId: id } : { agentId: id }), memoryTypes: types, since };
         const expected = page(seeds, exactBounds(since) ? criteria : loosen(criteria), 'desc', 100);
         if (exactBounds(since)) expect(shown + omitted).toBe(expected.length);
@@ -421,6 +432,8 @@ describe('read API fuzzing: search, context, agent and session memories (store +
         if (reply.status === 200) for (const m of reply.body.memories) expect(m[field]).toBe(id);
         if (raw !== null || ['', '.', '..'].includes(id)) return;
         if (encodeURIComponent(id).length > MAX_PATH_PARAM) return expect(reply.status).toBe(414);
+        // NUL in the path or in any query value, honoured or not, is refused before the route runs.
+        if (unsafeText(id) || params.some(([, v]) => unsafeText(v))) return expect(reply.status).toBe(400);
 
         // What the route honours (§7.10, §7.17); everything else is ignored.
         const honoured = kind === 'agent' ? ['memory_type', 'event_type', 'since', 'limit', 'order'] : ['memory_type', 'since', 'limit', 'order'];
@@ -429,15 +442,16 @@ describe('read API fuzzing: search, context, agent and session memories (store +
         const since = listBound(value('since') || (kind === 'agent' ? '24h' : ''), 'since', nowUs);
         const memoryType = checkType(value('memory_type'));
         const eventType = kind === 'agent' ? checkType(value('event_type')) : undefined;
-        if (!ID_PATTERN.test(id) || repeated || [since, memoryType, eventType].includes(INVALID)) return expect(reply.status).toBe(400);
+        const limit = queryLimit(value('limit'), 100);
+        const order = checkOrder(value('order'));
+        if (!ID_PATTERN.test(id) || repeated || [since, memoryType, eventType, limit, order].includes(INVALID)) return expect(reply.status).toBe(400);
         if (since === UNKNOWN) return;
         expect(reply.status).toBe(200);
         expect(reply.body).toMatchObject({ count: reply.body.memories.length, has_more: expect.any(Boolean) });
         const one = (v: Checked<string | undefined>) => (typeof v === 'string' ? [v] : undefined);
         const criteria: Criteria = { [kind === 'agent' ? 'agentId' : 'sessionId']: id, memoryTypes: one(memoryType), eventTypes: one(eventType), since };
-        const limit = clampLimit(atoi(value('limit')), 100);
-        expectRows(reply.body.memories, seeds, criteria, value('order') === 'asc' ? 'asc' : 'desc', limit);
-        expect(reply.body.has_more).toBe(reply.body.count >= limit);
+        expectRows(reply.body.memories, seeds, criteria, order as 'asc' | 'desc', limit as number);
+        expect(reply.body.has_more).toBe(reply.body.count >= (limit as number));
       }),
       { numRuns: RUNS },
     );

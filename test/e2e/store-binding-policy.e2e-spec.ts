@@ -230,7 +230,7 @@ describe('store bindings: URL policy, upstream replies, refused writes', () => {
       expect(parked[0].reason).not.toContain(STORE_TOKEN);
       expect(refusing.writes).toEqual(Array(5).fill(`Bearer ${STORE_TOKEN}`));
 
-      const metrics = await (await fetch(`${worker.url()}/metrics`)).text();
+      const metrics = await (await fetch(`${worker.url('metrics')}/metrics`)).text();
       expect(metrics).toContain(`memtrace_ingest_dead_letters_total{org="${tenant.id}",reason="store-refused"} 1`);
 
       const audit = await call('GET', '/audit?limit=100', tenant.admin);

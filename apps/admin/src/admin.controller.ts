@@ -3,7 +3,7 @@ import { AppConfig } from '@memtrace/config';
 import { AppError } from '@memtrace/contracts';
 import { parseInput } from '@memtrace/http';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
-import { actorFromPrincipal, Actor } from './audit/actor';
+import { actorFromPrincipal, Actor, assertOperator } from './audit/actor';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { toAuditResponse, toBindingResponse, toKeyResponse, toOrgResponse } from './admin.mapper';
@@ -11,6 +11,7 @@ import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, orgI
 import { OrganizationService } from './organizations/organization.service';
 import { MasterKeyRotationService } from './store-bindings/master-key-rotation.service';
 import { StoreBindingService } from './store-bindings/store-binding.service';
+import { StoreHealthService } from './store-bindings/store-health.service';
 
 /** The admin HTTP API. Every route needs the `admin` scope; handlers only validate and delegate. */
 @Controller('admin/v1')
@@ -23,6 +24,7 @@ export class AdminController {
     private readonly bindings: StoreBindingService,
     private readonly rotation: MasterKeyRotationService,
     private readonly audit: AuditService,
+    private readonly storeHealth: StoreHealthService,
   ) {}
 
   private actor(principal: Principal): Actor {
@@ -89,6 +91,14 @@ export class AdminController {
   @HttpCode(204)
   async removeBinding(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
     await this.bindings.remove(this.actor(p), orgIdParam(orgId));
+  }
+
+  /** Every org's store health (upstream's public `arc` map), for operators only. */
+  @Get('stores/health')
+  async storesHealth(@CurrentPrincipal() p: Principal) {
+    assertOperator(this.actor(p), this.config.bootstrap.operatorOrgId);
+    const arc = await this.storeHealth.tenants();
+    return { arc, count: Object.keys(arc).length };
   }
 
   @Post('master-key/rotate')

@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { MetricsController } from '@memtrace/http';
 import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { AdminController } from './admin.controller';
 import { AdminCoreModule } from './admin-core.module';
 import { AdminHealthController } from './health/admin-health.controller';
+import { StoreHealthService } from './store-bindings/store-health.service';
 
 /** Root module of the admin HTTP app. */
 @Module({})
@@ -13,8 +13,8 @@ export class AdminModule {
     return {
       module: AdminModule,
       imports: [TenancyModule.forRoot({ name: 'admin', ...options }), AdminCoreModule],
-      controllers: [AdminController, AdminHealthController, MetricsController],
-      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+      controllers: [AdminController, AdminHealthController],
+      providers: [StoreHealthService, { provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }
 }

@@ -2,10 +2,11 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@memtrace/config';
 import { createHttpApp, HttpAppOptions, listenHttpApp } from '@memtrace/http';
 import { createLogger, Metrics } from '@memtrace/observability';
-import { apiKeyFromHeaders, BootstrapService, bootstrapOnStart, hashApiKey } from '@memtrace/tenancy';
+import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { AdminModule } from './admin.module';
 import { AuditService } from './audit/audit.service';
+import { toRefusalEntry } from './audit/refusal.mapper';
 
 export interface ServerOptions {
   config: AppConfig;
@@ -26,14 +27,15 @@ export async function prepareAdmin(options: ServerOptions): Promise<{ app: NestF
     host: config.http.host,
     port: config.http.adminPort,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    connections: config.http.connections,
     logger,
     metrics,
-    // Refused admin calls are part of the audit trail too; the key is identified by a hash prefix only.
-    onError: (request, status) => {
-      if (status !== 401 && status !== 403) return;
-      const key = apiKeyFromHeaders(request.headers);
-      const actor = key ? `key-hash:${hashApiKey(key).slice(0, 12)}` : 'anonymous';
-      void audit?.denied(actor, `${request.method} ${request.routeOptions.url ?? request.url}`, status === 401 ? 'unauthenticated' : 'forbidden');
+    // The one place every refused admin call (guard, service or missing resource) joins the audit
+    // trail, unless `mutate` already recorded the attempt as failed. The response is not changed.
+    onError: (request, status, body, exception) => {
+      if (!audit || audit.hasRecorded(exception)) return;
+      const entry = toRefusalEntry(request, status, body);
+      if (entry) void audit.refused(entry);
     },
   };
   const app = await createHttpApp(AdminModule.forRoot({ config, logger, metrics }), http);

@@ -1,15 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { MetricsController } from '@memtrace/http';
 import { StoreModule } from '@memtrace/store';
 import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { AgentService } from './agents/agent.service';
 import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController } from './health/health.controller';
-import { TenantHealthService } from './health/tenant-health.service';
 import { McpModule } from './mcp/mcp.module';
 import { DedupService } from './memories/dedup.service';
+import { IdempotencyService } from './memories/idempotency.service';
 import { IngestProducer } from './memories/ingest.producer';
 import { MemoriesController } from './memories/memories.controller';
 import { MemoryReadsController } from './memories/memory-reads.controller';
@@ -25,10 +24,10 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule, McpModule],
-      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, AgentsController, SessionsController, MetricsController],
+      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, AgentsController, SessionsController],
       providers: [
-        TenantHealthService,
         DedupService,
+        IdempotencyService,
         IngestProducer,
         MemoryWriteService,
         QueryClient,

@@ -29,13 +29,14 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedA
     host: config.http.host,
     port: config.http.gatewayPort,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    connections: config.http.connections,
     logger,
     metrics,
   };
   const app = await createHttpApp(GatewayModule.forRoot({ config, logger, metrics }), http);
   if (options.bootstrap !== false) await bootstrapOnStart(app.get(BootstrapService), config, logger);
   const listen = async () => {
-    // Nest registers its JSON parser during init; the context routes' lenient one replaces it after.
+    // Nest registers its body parsers during init; the gateway's checked JSON parser replaces them after.
     await app.init();
     upstreamJsonBodies(app);
     await listenHttpApp(app, http);

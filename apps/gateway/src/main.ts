@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { AppConfig } from '@memtrace/config';
-import { httpClosable, runServer } from '@memtrace/http';
+import { httpClosable, ProcessPlatform, runServer } from '@memtrace/http';
 import { prepareGateway } from './gateway.server';
 
-void runServer('gateway', async (config: AppConfig) => {
-  const gateway = await prepareGateway({ config });
+void runServer('gateway', async (config: AppConfig, platform: ProcessPlatform) => {
+  const gateway = await prepareGateway({ config, ...platform });
   await gateway.listen();
   return [httpClosable(gateway.app)];
 });

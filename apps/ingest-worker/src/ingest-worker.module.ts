@@ -1,6 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { MetricsController } from '@memtrace/http';
 import { StoreModule } from '@memtrace/store';
 import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
@@ -18,7 +17,7 @@ export class IngestWorkerModule {
     return {
       module: IngestWorkerModule,
       imports: [TenancyModule.forRoot({ name: 'ingest-worker', ...options }), StoreModule, IngestModule, ...extraImports],
-      controllers: [WorkerHealthController, MetricsController],
+      controllers: [WorkerHealthController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }

@@ -25,7 +25,7 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<C
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'ingest-worker' });
   const metrics = options.metrics ?? new Metrics();
-  const http = { name: 'ingest-worker', host: config.http.host, port: config.ingest.port, bodyLimitBytes: 1024, logger, metrics };
+  const http = { name: 'ingest-worker', host: config.ingest.host, port: config.ingest.port, bodyLimitBytes: 1024, connections: config.http.connections, logger, metrics };
   const app = await createHttpApp(IngestWorkerModule.forRoot({ config, logger, metrics }, options.extraImports), http);
   await options.beforeListen?.(app);
   await listenHttpApp(app, http);

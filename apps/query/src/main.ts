@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AppConfig } from '@memtrace/config';
-import { runServer } from '@memtrace/http';
+import { ProcessPlatform, runServer } from '@memtrace/http';
 import { startQuery } from './query.server';
 
-void runServer('query', (config: AppConfig) => startQuery({ config }));
+void runServer('query', (config: AppConfig, platform: ProcessPlatform) => startQuery({ config, ...platform }));

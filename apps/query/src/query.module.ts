@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@memtrace/config';
+import { Metrics } from '@memtrace/observability';
 import { StoreModule } from '@memtrace/store';
 import { PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { ContextQueryService } from './context/context-query.service';
 import { MemoryQueryService } from './memories/memory-query.service';
 import { MemoryReader } from './memories/memory-reader.service';
+import { ReadAdmission } from './memories/read-admission';
 import { QueryController } from './rpc/query.controller';
 import { QueryRpcFilter } from './rpc/query-rpc.filter';
 import { AgentStatsService } from './stats/agent-stats.service';
@@ -15,7 +18,18 @@ import { AgentStatsService } from './stats/agent-stats.service';
  */
 @Module({
   controllers: [QueryController],
-  providers: [MemoryReader, MemoryQueryService, AgentStatsService, ContextQueryService, QueryRpcFilter],
+  providers: [
+    {
+      provide: ReadAdmission,
+      inject: [AppConfig, Metrics],
+      useFactory: (config: AppConfig, metrics: Metrics) => new ReadAdmission(config.query.maxReadsPerOrg, (org) => metrics.storeReadsShed.inc({ org })),
+    },
+    MemoryReader,
+    MemoryQueryService,
+    AgentStatsService,
+    ContextQueryService,
+    QueryRpcFilter,
+  ],
 })
 export class QueryModule {}
 

@@ -37,6 +37,7 @@ export async function startQuery(options: { config: AppConfig; logger?: Logger; 
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
   await app.listen();
+  app.unwrap<Server>().maxConnections = config.http.connections.maxConnections;
   logger.info({ app: 'query', port: tcpPort(app.unwrap<Server>()), host: config.query.bindHost, transport: 'tcp' }, 'listening');
   return [{ close: () => app.close() }];
 }
@@ -53,5 +54,6 @@ export function tcpPort(server: Server): number {
 export async function attachQueryService(app: INestApplication, config: AppConfig, logger: Logger): Promise<void> {
   const service = app.connectMicroservice<MicroserviceOptions>(queryTransport(config, logger), { inheritAppConfig: false });
   await app.startAllMicroservices();
+  service.unwrap<Server>().maxConnections = config.http.connections.maxConnections;
   logger.info({ app: 'query', port: tcpPort(service.unwrap<Server>()), host: config.query.bindHost, transport: 'tcp' }, 'listening');
 }

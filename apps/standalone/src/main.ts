@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppConfig } from '@memtrace/config';
-import { httpClosable, listeningPort, runServer } from '@memtrace/http';
-import { createLogger, Metrics } from '@memtrace/observability';
+import { httpClosable, listeningPort, ProcessPlatform, runServer } from '@memtrace/http';
 import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import { prepareAdmin } from '../../admin/src/admin.server';
 import { prepareGateway } from '../../gateway/src/gateway.server';
@@ -15,11 +14,9 @@ import { attachQueryService } from '../../query/src/query.server';
  * Everything in one process: the quickstart and `npm start`. It exists because an embedded DuckDB
  * file can have only one owning process, so the apps that touch the store must share this one.
  */
-async function startStandalone(env: AppConfig) {
+async function startStandalone(env: AppConfig, { logger, metrics }: ProcessPlatform) {
   // The gateway and the query handlers share this process, so their RPC secret can too.
   const config = env.withInProcessSecret();
-  const logger = createLogger({ level: config.log.level, name: 'standalone' });
-  const metrics = new Metrics();
   mkdirSync(config.dataDir, { recursive: true });
   const embeddedStorePath = resolve(config.dataDir, 'memtrace.duckdb');
   const gateway = await prepareGateway({ config, logger: logger.child({ app: 'gateway' }), metrics, bootstrap: false });

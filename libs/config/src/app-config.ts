@@ -6,7 +6,13 @@ export class AppConfig {
   readonly database: { url: string };
   readonly redis: { url: string; prefix: string; commandTimeoutMs: number };
   readonly masterKey: { current?: string; previous?: string };
-  readonly http: { host: string; gatewayPort: number; adminPort: number; bodyLimitBytes: number };
+  readonly http: {
+    host: string;
+    gatewayPort: number;
+    adminPort: number;
+    bodyLimitBytes: number;
+    connections: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  };
   readonly log: { level: Env['MEMTRACE_LOG_LEVEL'] };
   readonly bootstrap: { keyFile?: string; operatorOrgId: string };
   readonly dataDir: string;
@@ -28,6 +34,7 @@ export class AppConfig {
     shutdownTimeoutMs: number;
     lockMs: number;
     port: number;
+    host: string;
     storeTimeoutMs: number;
     retryMaxDelayMs: number;
     confirmTimeoutMs: number;
@@ -42,14 +49,18 @@ export class AppConfig {
     bindHost: string;
     timeoutMs: number;
     maxFrameBytes: number;
+    maxReadsPerOrg: number;
     addresses: Array<{ host: string; port: number }>;
   };
   /** Non-public hosts and CIDRs tenant admins may still bind a store to (lowercase, no trailing dot). */
   readonly storeUrlPolicy: { allow: string[] };
+  /** Where this process serves /metrics; `port` unset means the app's own default. */
+  readonly metrics: { host: string; port?: number };
   private readonly internalSecret?: string;
 
   constructor(private readonly env: Env) {
     this.internalSecret = env.MEMTRACE_INTERNAL_SECRET || undefined;
+    this.metrics = { host: env.MEMTRACE_METRICS_HOST, port: env.MEMTRACE_METRICS_PORT };
     this.database = { url: env.DATABASE_URL };
     this.redis = { url: env.REDIS_URL, prefix: env.MEMTRACE_REDIS_PREFIX, commandTimeoutMs: env.MEMTRACE_REDIS_COMMAND_TIMEOUT_MS };
     this.masterKey = { current: env.MEMTRACE_MASTER_KEY || undefined, previous: env.MEMTRACE_MASTER_KEY_PREVIOUS || undefined };
@@ -58,6 +69,12 @@ export class AppConfig {
       gatewayPort: env.MEMTRACE_SERVER_PORT,
       adminPort: env.MEMTRACE_ADMIN_PORT,
       bodyLimitBytes: env.MEMTRACE_BODY_LIMIT_BYTES,
+      connections: {
+        requestTimeoutMs: env.MEMTRACE_HTTP_REQUEST_TIMEOUT_MS,
+        headersTimeoutMs: env.MEMTRACE_HTTP_HEADERS_TIMEOUT_MS,
+        keepAliveTimeoutMs: env.MEMTRACE_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+        maxConnections: env.MEMTRACE_MAX_CONNECTIONS,
+      },
     };
     this.log = { level: env.MEMTRACE_LOG_LEVEL };
     this.bootstrap = { keyFile: env.MEMTRACE_BOOTSTRAP_KEY_FILE || undefined, operatorOrgId: env.MEMTRACE_OPERATOR_ORG };
@@ -80,6 +97,7 @@ export class AppConfig {
       shutdownTimeoutMs: env.MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS,
       lockMs: env.MEMTRACE_WORKER_LOCK_MS,
       port: env.MEMTRACE_WORKER_PORT,
+      host: env.MEMTRACE_WORKER_HOST,
       storeTimeoutMs: env.MEMTRACE_STORE_TIMEOUT_MS,
       retryMaxDelayMs: env.MEMTRACE_RETRY_MAX_DELAY_MS,
       confirmTimeoutMs: env.MEMTRACE_CONFIRM_TIMEOUT_MS,
@@ -90,6 +108,7 @@ export class AppConfig {
       bindHost: env.MEMTRACE_QUERY_BIND_HOST,
       timeoutMs: env.MEMTRACE_QUERY_TIMEOUT_MS,
       maxFrameBytes: env.MEMTRACE_INTERNAL_MAX_FRAME_BYTES,
+      maxReadsPerOrg: env.MEMTRACE_QUERY_MAX_READS_PER_ORG,
       addresses: env.MEMTRACE_QUERY_ADDRESSES
         ? env.MEMTRACE_QUERY_ADDRESSES.split(',').map((entry) => {
             const [host, port] = entry.trim().split(':');

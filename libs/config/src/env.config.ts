@@ -41,6 +41,13 @@ export const envSchema = z.object({
   MEMTRACE_OPERATOR_ORG: z.string().default('org_default'),
   MEMTRACE_AUTH_CACHE_TTL_MS: positiveInt(30_000),
   MEMTRACE_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024),
+  /** A request (headers and body) must arrive within this; a trickling client gets 408 and is closed. */
+  MEMTRACE_HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  MEMTRACE_HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  /** Above the usual 60 s idle timeout of load balancers, so they close idle connections first. */
+  MEMTRACE_HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
+  /** Open connections per HTTP (and the query service's TCP) server; past it new ones are dropped. */
+  MEMTRACE_MAX_CONNECTIONS: positiveInt(10_000),
   MEMTRACE_DEDUP_ENABLED: boolean(true),
   MEMTRACE_DEDUP_WINDOW_HOURS: positiveInt(24),
   MEMTRACE_MAX_CONTENT_BYTES: positiveInt(64 * 1024),
@@ -54,6 +61,12 @@ export const envSchema = z.object({
   MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
   MEMTRACE_WORKER_LOCK_MS: positiveInt(30_000),
   MEMTRACE_WORKER_PORT: port(9102),
+  /** The worker's health port is for probes, not clients: loopback unless set (e.g. to the pod IP). */
+  MEMTRACE_WORKER_HOST: z.string().default('127.0.0.1'),
+  /** Prometheus scrapes here; the series name orgs, so loopback unless the operator opens it. */
+  MEMTRACE_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Default per app: gateway/standalone 9190, admin 9191, ingest-worker 9192, query 9193. */
+  MEMTRACE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MEMTRACE_STORE_TIMEOUT_MS: positiveInt(10_000),
   MEMTRACE_RETRY_MAX_DELAY_MS: positiveInt(30_000),
   MEMTRACE_CONFIRM_TIMEOUT_MS: positiveInt(30_000),
@@ -61,6 +74,8 @@ export const envSchema = z.object({
   MEMTRACE_QUERY_HOST: z.string().default('127.0.0.1'),
   MEMTRACE_QUERY_PORT: port(9103),
   MEMTRACE_QUERY_TIMEOUT_MS: positiveInt(15_000),
+  /** Concurrent store reads one org may have in one query process; past it a read is a 503 at once. */
+  MEMTRACE_QUERY_MAX_READS_PER_ORG: positiveInt(64),
   /** The query service's own bind address: loopback unless a split deployment opens it on purpose. */
   MEMTRACE_QUERY_BIND_HOST: z.string().default('127.0.0.1'),
   /** Shared by gateways and query processes; every internal RPC frame is signed with it (design §7). */

@@ -2,7 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Metrics, NestPinoLogger, requestIdFor } from '@memtrace/observability';
 import type { Logger } from 'pino';
-import { ErrorListener, HttpErrorFilter } from './http-error.filter';
+import { ErrorListener, HttpErrorFilter, sendFrameworkError } from './http-error.filter';
+import { checkRequestText } from './request-input.util';
+
+export interface ConnectionLimits {
+  /** The whole request, body included, must arrive within this (a trickled body gets 408). */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Open connections per process; past it new ones are closed at once. */
+  maxConnections: number;
+}
 
 export interface HttpAppOptions {
   /** `gateway`, `admin`: a label on logs and metrics. */
@@ -10,6 +20,8 @@ export interface HttpAppOptions {
   host: string;
   port: number;
   bodyLimitBytes: number;
+  /** Timeouts and the connection cap (MEMTRACE_HTTP_*). */
+  connections: ConnectionLimits;
   logger: Logger;
   metrics: Metrics;
   onError?: ErrorListener;
@@ -18,25 +30,39 @@ export interface HttpAppOptions {
 /**
  * Builds one HTTP app the same way everywhere: Fastify (≈7× Express's throughput here), request
  * ids, one error filter, one access-log line and one metric sample per request, CORS as upstream
- * (any origin). It does not listen yet: callers finish start-up work first (see `listenHttpApp`).
+ * (any origin), and no NUL or lone surrogate in a path or query value (see `checkRequestText`).
+ * It does not listen yet: callers finish start-up work first (see `listenHttpApp`).
  */
 export async function createHttpApp(rootModule: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimitBytes,
+    requestTimeout: options.connections.requestTimeoutMs,
+    keepAliveTimeout: options.connections.keepAliveTimeoutMs,
+    // Node enforces the request and header timeouts when it checks its connections, every 30 s by
+    // default: a trickling client would get up to 30 s more than the timeout says.
+    http: { connectionsCheckingInterval: 1_000 },
     logger: false,
     // Upstream (Fiber) routes case-insensitively and tolerates a trailing slash. Ids may be 128
     // characters, percent-encoded up to three times longer (Fastify's default limit is 100).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    // The router refuses a malformed URL (400) or an over-long parameter (414) before any hook or
+    // filter runs; answer those in the same body shape as every other error.
+    frameworkErrors: sendFrameworkError,
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
   // abortOnError: false, so a start-up failure reaches runServer, which names it on stderr and exits 1.
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
     abortOnError: false,
   });
+  const server = app.getHttpServer();
+  server.headersTimeout = Math.min(options.connections.headersTimeoutMs, options.connections.requestTimeoutMs);
+  server.maxConnections = options.connections.maxConnections;
   app.useGlobalFilters(new HttpErrorFilter(options.logger, options.onError));
   app.enableCors();
   const fastify = app.getHttpAdapter().getInstance();
+  // After CORS (an onRequest hook) so that browsers can read the 400; before guards and handlers.
+  fastify.addHook('preValidation', async (request) => checkRequestText(request.params, request.query));
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

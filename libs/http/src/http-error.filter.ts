@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import { AppError, ErrorBody } from '@memtrace/contracts';
+import { AppError, ErrorBody, RETRY_AFTER_SECONDS } from '@memtrace/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
-export type ErrorListener = (request: FastifyRequest, status: number, body: ErrorBody) => void;
+/** `exception` is what was thrown, so that a listener can tell errors it already handled. */
+export type ErrorListener = (request: FastifyRequest, status: number, body: ErrorBody, exception: unknown) => void;
 
 /** Fastify's own errors (body parsing, size) carry a code and a status. */
 interface FastifyError extends Error {
@@ -27,7 +28,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const { status, body } = this.toResponse(exception, request);
-    this.onError?.(request, status, body);
+    this.onError?.(request, status, body, exception);
+    const retryAfter = body.code === undefined ? undefined : RETRY_AFTER_SECONDS[body.code];
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
@@ -35,13 +38,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof AppError) return { status: exception.status, body: exception.toBody() };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Fastify's 4xx errors (body too large, unsupported media type) reach here wrapped by Nest in
+      // an HttpException of Fastify's bare text, the original as its cause; answer them as upstream did.
+      const cause = exception.cause as FastifyError | undefined;
+      if (cause?.code?.startsWith('FST_')) return { status, body: { error: fastifyMessage(cause), code: 'bad_request' } };
       const response = exception.getResponse();
-      // Fastify's body-parsing failures reach here wrapped by Nest; answer them as upstream did.
-      const code = typeof response === 'object' ? (response as { code?: unknown }).code : undefined;
-      if (typeof code === 'string' && code.startsWith('FST_')) {
-        const message = String((response as { message?: unknown }).message ?? exception.message);
-        return { status, body: { error: fastifyMessage({ name: 'FastifyError', code, message }), code: 'bad_request' } };
-      }
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return { status, body: { error: Array.isArray(message) ? message.join('; ') : String(message) } };
     }
@@ -54,8 +55,24 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any hook or filter runs (a URL that
+ * is not valid percent-encoded UTF-8, such as an encoded lone surrogate; a parameter past
+ * `maxParamLength`), answered in the same body shape as every other error.
+ */
+export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply
+    .status(error.statusCode ?? 400)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send({ error: fastifyMessage(error), code: 'bad_request' });
+}
+
 function fastifyMessage(error: FastifyError): string {
   switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return 'invalid URL: not valid percent-encoded UTF-8';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'invalid URL: a path parameter is too long';
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'request body too large';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

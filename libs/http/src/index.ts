@@ -1,5 +1,6 @@
 export * from './http-error.filter';
 export * from './parse-body';
 export * from './http-app.factory';
-export * from './metrics.controller';
+export * from './metrics.server';
 export * from './run-server';
+export * from './request-input.util';

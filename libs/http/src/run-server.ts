@@ -1,8 +1,23 @@
 import { AppConfig, ConfigError } from '@memtrace/config';
+import { createLogger, Metrics, routeProcessOutputToLogger } from '@memtrace/observability';
+import type { Logger } from 'pino';
+import { startMetricsServer } from './metrics.server';
 
 export interface Closable {
   close(): Promise<unknown>;
 }
+
+/** What every server process shares: one logger and one metrics registry (scraped on the metrics port). */
+export interface ProcessPlatform {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * Each app's metrics port when MEMTRACE_METRICS_PORT is not set: distinct, so the apps of a split
+ * deployment can run side by side on one host.
+ */
+const DEFAULT_METRICS_PORTS: Record<string, number> = { gateway: 9190, standalone: 9190, admin: 9191, 'ingest-worker': 9192, query: 9193 };
 
 /** How long a SIGTERM may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -12,16 +27,21 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
  * one clear line on stderr and exit code 1 (instead of a stack trace from deep inside a driver).
  * On SIGTERM or SIGINT it closes what `start` returned, in order, and exits 0.
  */
-export async function runServer(name: string, start: (config: AppConfig) => Promise<Closable[]>): Promise<void> {
+export async function runServer(name: string, start: (config: AppConfig, platform: ProcessPlatform) => Promise<Closable[]>): Promise<void> {
   let config: AppConfig;
   try {
     config = AppConfig.fromEnv();
   } catch (error) {
     fail(name, error instanceof ConfigError ? error.message : String(error));
   }
+  const logger = createLogger({ level: config.log.level, name });
+  routeProcessOutputToLogger(logger);
+  const metrics = new Metrics();
   let closables: Closable[];
   try {
-    closables = await start(config);
+    const port = config.metrics.port ?? DEFAULT_METRICS_PORTS[name] ?? 0;
+    const metricsServer = await startMetricsServer({ host: config.metrics.host, port, metrics, logger });
+    closables = [...(await start(config, { logger, metrics })), metricsServer];
   } catch (error) {
     fail(name, describeStartupError(error as Error, config));
   }

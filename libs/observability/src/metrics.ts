@@ -39,6 +39,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly storeReadsShed = new Counter({
+    name: 'memtrace_store_reads_shed_total',
+    help: 'Reads answered 503 at once because the org already had its maximum of concurrent store reads, by org',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+
   readonly memoriesAccepted = new Counter({
     name: 'memtrace_memories_accepted_total',
     help: 'Memories acknowledged (201) by the gateway, by org',

@@ -1,7 +1,9 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
+import { ErrorThrottle, LOGGER } from '@memtrace/observability';
 import { Redis, RedisOptions } from 'ioredis';
 import { once } from 'node:events';
+import type { Logger } from 'pino';
 
 /**
  * The process's Redis connections and the one place that names keys and channels: every key is
@@ -11,8 +13,14 @@ import { once } from 'node:events';
 export class RedisService implements OnModuleInit, OnModuleDestroy {
   readonly client: Redis;
   private readonly extra: Redis[] = [];
+  /** One line when the process loses Redis and one when it is back, not one per reconnect attempt. */
+  private readonly errors?: ErrorThrottle;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() @Inject(LOGGER) logger?: Logger,
+  ) {
+    this.errors = logger && new ErrorThrottle(logger, 'redis connection error');
     // Auto-pipelining sends every command issued in the same tick in one write: under concurrent
     // requests it removes most of the per-command syscalls and the cost of Pipeline objects.
     //
@@ -50,7 +58,8 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   connect(options: RedisOptions = {}): Redis {
     const connection = new Redis(this.config.redis.url, { connectTimeout: 2_000, ...options });
     // ioredis reconnects on its own; without a listener an outage would print an unhandled-error trace.
-    connection.on('error', () => undefined);
+    if (this.errors) this.errors.watch(connection, { recoveredOn: 'ready' });
+    else connection.on('error', () => undefined);
     if (this.client) this.extra.push(connection);
     return connection;
   }

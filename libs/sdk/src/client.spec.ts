@@ -138,7 +138,8 @@ describe('Memtrace client on the wire', () => {
 
   it('a 503 without "arc instance", and a 502 text page, are the base error', async () => {
     server.script(json(503, { error: 'upstream timeout' }));
-    const timeout = await client.addMemory({ agent_id: 'a', content: 'x' }).catch((e: unknown) => e);
+    const once = new Memtrace(base, 'k', { maxRetries: 0 });
+    const timeout = await once.addMemory({ agent_id: 'a', content: 'x' }).catch((e: unknown) => e);
     expect(timeout).not.toBeInstanceOf(NoArcInstanceError);
     expect(timeout).toMatchObject({ statusCode: 503, message: 'upstream timeout' });
     server.script({ status: 502, body: 'Bad Gateway', headers: { 'content-type': 'text/plain' } });
@@ -161,9 +162,20 @@ describe('Memtrace client on the wire', () => {
     expect(server.seen).toHaveLength(3);
   });
 
-  it('never retries writes, nor a missing store binding', async () => {
+  it('retries a memory write under one Idempotency-Key, a new key per write', async () => {
+    server.script(json(503, { error: 'could not queue the write' }), 'reset', json(201, { id: 'm1' }), json(201, { id: 'm2' }));
+    await expect(client.addMemory({ agent_id: 'a', content: 'x' })).resolves.toEqual({ id: 'm1' });
+    await client.addMemories([{ agent_id: 'a', content: 'y' }]).catch(() => undefined);
+    const keys = server.seen.map((r) => r.headers['idempotency-key']);
+    expect(keys).toHaveLength(4);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys.slice(0, 3)).toEqual([keys[0], keys[0], keys[0]]);
+    expect(keys[3]).not.toBe(keys[0]);
+  });
+
+  it('never retries other writes, nor a missing store binding', async () => {
     server.script(json(503, { error: 'store unavailable' }), json(200, {}));
-    await expect(client.addMemory({ agent_id: 'a', content: 'x' })).rejects.toMatchObject({ statusCode: 503 });
+    await expect(client.registerAgent({ name: 'a' })).rejects.toMatchObject({ statusCode: 503 });
     expect(server.seen).toHaveLength(1);
     server.script(json(503, { error: 'no arc instance configured for this org' }), json(200, {}));
     await expect(client.listMemories()).rejects.toBeInstanceOf(NoArcInstanceError);

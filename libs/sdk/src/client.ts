@@ -64,10 +64,13 @@ export class Memtrace {
     });
   }
 
-  /** Stores one memory; a duplicate within the dedup window throws `ConflictError`. */
+  /**
+   * Stores one memory; a duplicate within the dedup window throws `ConflictError`. Every call sends
+   * a fresh `Idempotency-Key`, so a retry after a timeout or a 503 cannot store it twice.
+   */
   async addMemory(request: AddMemoryRequest): Promise<Memory> {
     checkRequest(request);
-    return this.http.request({ method: 'POST', path: '/api/v1/memories', body: request, idempotent: false });
+    return this.http.request({ method: 'POST', path: '/api/v1/memories', body: request, ...idempotentWrite() });
   }
 
   /** Stores a batch atomically (all or nothing on invalid input); duplicates are skipped, not errors. */
@@ -77,7 +80,7 @@ export class Memtrace {
       method: 'POST',
       path: '/api/v1/memories',
       body: { memories: requests },
-      idempotent: false,
+      ...idempotentWrite(),
     });
     return reply.memories;
   }
@@ -204,4 +207,9 @@ function checkRequest(request: AddMemoryRequest, index?: number): void {
   if (type !== undefined && !MEMORY_TYPES.includes(type)) {
     throw new MemtraceError(`${where}: memory_type must be one of ${MEMORY_TYPES.join(', ')}, got ${String(type)}`);
   }
+}
+
+/** A memory write that may be retried: one key for all its attempts. */
+function idempotentWrite(): { idempotent: true; idempotencyKey: string } {
+  return { idempotent: true, idempotencyKey: globalThis.crypto.randomUUID() };
 }

@@ -19,6 +19,11 @@ export interface Call {
   body?: unknown;
   /** Whether repeating the call cannot change the outcome, which makes retrying it safe. */
   idempotent: boolean;
+  /**
+   * Sent as `Idempotency-Key` (the same on every attempt): the server answers a repeat with the
+   * first attempt's response, which is what makes retrying a write safe.
+   */
+  idempotencyKey?: string;
 }
 
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -62,6 +67,7 @@ export class Transport {
     const url = `${this.baseUrl}${call.path}${query ? `?${query}` : ''}`;
     const headers: Record<string, string> = { 'x-api-key': this.#apiKey, accept: 'application/json' };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     let response: Response;
     let text: string;
     // The timeout covers the body too: a server that stalls or drops mid-body is a failed request.

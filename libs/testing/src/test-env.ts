@@ -23,6 +23,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     MEMTRACE_SERVER_PORT: '0',
     MEMTRACE_ADMIN_PORT: '0',
     MEMTRACE_WORKER_PORT: '0',
+    MEMTRACE_METRICS_PORT: '0',
     // Gateways must know the query service's port before it starts, so it cannot be 0.
     MEMTRACE_QUERY_PORT: String(await freePort()),
     MEMTRACE_QUERY_HOST: '127.0.0.1',

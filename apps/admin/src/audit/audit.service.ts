@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { AuditRepository, AuditRow, isUniqueViolation, PrismaService, Tx } from '@memtrace/catalog';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditEntry, AuditRepository, AuditRow, isUniqueViolation, PrismaService, Tx } from '@memtrace/catalog';
 import { AppError } from '@memtrace/contracts';
+import { LOGGER } from '@memtrace/observability';
+import type { Logger } from 'pino';
 import { Actor } from './actor';
 
 export interface MutationMeta {
@@ -20,9 +22,13 @@ export interface MutationMeta {
  */
 @Injectable()
 export class AuditService {
+  /** Errors `mutate` recorded already, so that the refusal listener does not record them twice. */
+  private readonly recordedFailures = new WeakSet<object>();
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async mutate<T>(actor: Actor, meta: MutationMeta, change: (tx: Tx) => Promise<T>): Promise<T> {
@@ -40,13 +46,21 @@ export class AuditService {
       const error = meta.conflict && isUniqueViolation(caught) ? new AppError('conflict', meta.conflict) : caught;
       const reason = error instanceof AppError ? error.message : 'internal error';
       await this.audit.record({ ...entry, outcome: 'failed', detail: { ...meta.detail, error: reason } }).catch(() => undefined);
+      if (typeof error === 'object' && error !== null) this.recordedFailures.add(error);
       throw error;
     }
   }
 
-  /** An attempt refused before it reached a service (bad key, missing scope). */
-  async denied(actor: string, action: string, reason: string): Promise<void> {
-    await this.audit.record({ actor, action, outcome: 'denied', detail: { reason } }).catch(() => undefined);
+  /** True when `error` came out of `mutate`, which has recorded the attempt as failed. */
+  hasRecorded(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.recordedFailures.has(error);
+  }
+
+  /** A refused request (see `toRefusalEntry`). The trail must not lose one silently: a failed write is logged. */
+  async refused(entry: AuditEntry): Promise<void> {
+    await this.audit.record(entry).catch((error: Error) => {
+      this.logger.error({ actor: entry.actor, action: entry.action, target: entry.target, err: error.message }, 'could not record a refused admin request');
+    });
   }
 
   list(filter: { orgId?: string; limit: number }): Promise<AuditRow[]> {

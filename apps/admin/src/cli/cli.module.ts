@@ -14,8 +14,9 @@ export class CliModule {
         TenancyModule.forRoot({
           name: 'cli',
           config,
-          // Quiet by default: the CLI's output is its stdout, not a log stream.
-          logger: createLogger({ level: process.env.MEMTRACE_LOG_LEVEL ?? 'warn', name: 'cli' }),
+          // Quiet by default: the CLI's output is its stdout, not a log stream. Errors only: the one
+          // warning it would log (Redis unreachable) it already prints in its own words.
+          logger: createLogger({ level: process.env.MEMTRACE_LOG_LEVEL ?? 'error', name: 'cli' }),
           subscribe: false,
         }),
         AdminCoreModule,

@@ -3,27 +3,26 @@ import { PrismaService } from '@memtrace/catalog';
 import { RedisService } from '@memtrace/redis';
 import { Public } from '@memtrace/tenancy';
 import type { FastifyReply } from 'fastify';
-import { TenantHealthService } from './tenant-health.service';
 
 const startedAt = Date.now();
 
 /**
- * Upstream's /health and /ready shapes. Readiness depends on this process's own dependencies
- * (PostgreSQL, Redis) only: one tenant's broken store shows in the `arc` map but never takes the
- * whole pod out of rotation, which upstream did.
+ * Upstream's /health and /ready, without upstream's `arc` map of every org (design §7: public
+ * endpoints name no tenant; operators see store health at `GET /admin/v1/stores/health`).
+ * Readiness depends on this process's own dependencies (PostgreSQL, Redis) only: one tenant's
+ * broken store never takes the whole pod out of rotation, which upstream did.
  */
 @Controller()
 export class HealthController {
   constructor(
-    private readonly tenants: TenantHealthService,
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
   ) {}
 
   @Get('health')
   @Public()
-  async health() {
-    return { status: 'ok', service: 'memtrace', uptime: formatUptime(Date.now() - startedAt), arc: await this.tenants.tenants().catch(() => ({})) };
+  health() {
+    return { status: 'ok', service: 'memtrace', uptime: formatUptime(Date.now() - startedAt) };
   }
 
   @Get('ready')
@@ -34,11 +33,7 @@ export class HealthController {
       reply.status(503);
       return { status: 'not ready', reason: failures.join(','), hint: 'check DATABASE_URL and REDIS_URL' };
     }
-    const arc = await this.tenants.tenants();
-    if (Object.keys(arc).length === 0) {
-      return { status: 'ready', arc, hint: 'no org has a store yet: configure one with `memtrace org add-arc`' };
-    }
-    return { status: 'ready', arc };
+    return { status: 'ready' };
   }
 
   private async dependencyFailures(): Promise<string[]> {

@@ -1,27 +1,31 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parseJsonBody } from '@memtrace/http';
 
 /** `POST /api/v1/sessions/:id/context` and `POST /api/v1/agents/:id/context`, with or without query string. */
 const CONTEXT_ROUTE = /^\/api\/v1\/(sessions|agents)\/[^/?]+\/context\/?(\?|$)/i;
 
+/** MCP's JSON-RPC envelope is relayed, not stored: its tool arguments reach the REST routes, which check them. */
+const MCP_ROUTE = /^\/mcp\/?(\?|$)/i;
+
 /**
- * JSON bodies as upstream read them. Upstream used the defaults whenever the context body failed to parse (empty, or not JSON), and
- * SDKs rely on it: some send `Content-Type: application/json` with no body. Only on the context
- * routes, then, an empty or unparsable JSON body reaches the handler as "no body"; every other
- * route keeps Fastify's strict parser (400 on a broken body), except that an empty DELETE body is
- * no body: the Python SDK's `delete_agent` sends its default `Content-Type: application/json` with
- * nothing after it, which upstream ignored and Fastify would answer with 400.
+ * Request bodies: JSON only, parsed and checked in one place (`parseJsonBody`: nesting depth,
+ * NUL and lone surrogates, `__proto__`) before any handler sees them.
+ *
+ * Any other content type is 415: Nest adds a form parser and Fastify a text one, and a form body
+ * was stored as if it were JSON. An empty body is "no body" on the context routes, where SDKs send
+ * `Content-Type: application/json` with nothing after it (upstream used the defaults), and on
+ * DELETE, where the Python SDK's `delete_agent` does the same; everywhere else it is a 400.
+ * Malformed JSON is a 400 everywhere, context routes included.
  */
 export function upstreamJsonBodies(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const strict = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' && request.method === 'DELETE') return done(null, undefined);
-    if (!CONTEXT_ROUTE.test(request.url)) return strict(request, body as string, done);
+    if (body === '' && (request.method === 'DELETE' || CONTEXT_ROUTE.test(request.url))) return done(null, undefined);
     try {
-      done(null, body === '' ? undefined : JSON.parse(body as string));
-    } catch {
-      done(null, undefined);
+      done(null, parseJsonBody(body as string, { checkText: !MCP_ROUTE.test(request.url) }));
+    } catch (error) {
+      done(error as Error, undefined);
     }
   });
 }

@@ -75,7 +75,8 @@ function parseOne(raw: Record<string, unknown>, limits: WriteLimits): NewMemory 
   const importance = optionalImportance(raw.importance);
 
   if (!agentId) fail('agent_id is required');
-  if (!content) fail('content is required');
+  // Whitespace alone is no memory: it would only take a dedup key and a line of context.
+  if (!content.trim()) fail('content is required', content ? 'content is only whitespace' : undefined);
   const memoryType = (rawType || 'episodic') as MemoryType;
   if (!MEMORY_TYPES.includes(memoryType)) fail(`invalid memory_type: ${rawType}`);
   if (!TYPE_PATTERN.test(eventType)) fail(`invalid event_type: ${TYPE_PATTERN_MESSAGE}`);

@@ -32,7 +32,9 @@ export class DedupService {
 
   /**
    * Claims each key for its owner (the memory id). Returns, per input, whether it was claimed: false
-   * for a key already claimed in Redis or earlier in the same list. Empty keys are never duplicates.
+   * for a key claimed in Redis by another memory or earlier in the same list. A key its own owner
+   * holds already counts as claimed: a keyed retry (Idempotency-Key) names the same memory ids as
+   * the attempt it repeats. Empty keys are never duplicates.
    */
   async claim(orgId: string, claims: readonly DedupClaim[]): Promise<boolean[]> {
     const seen = new Set<string>();
@@ -48,7 +50,11 @@ export class DedupService {
     const replies = await Promise.all(
       toClaim.map((i) => this.redis.client.set(this.keyOf(orgId, claims[i].key), claims[i].owner, 'EX', this.windowSeconds, 'NX')),
     );
-    toClaim.forEach((i, n) => (result[i] = replies[n] === 'OK'));
+    const refused = toClaim.filter((_, n) => replies[n] !== 'OK');
+    if (refused.length > 0) {
+      const owners = await this.redis.client.mget(...refused.map((i) => this.keyOf(orgId, claims[i].key)));
+      refused.forEach((i, n) => (result[i] = owners[n] === claims[i].owner));
+    }
     return result;
   }
 

@@ -1,19 +1,26 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { INGEST_JOB_OPTIONS, INGEST_MEMORIES_V1, IngestMemoriesV1, ingestBullPrefix, ingestOrgsKey, ingestQueueName } from '@memtrace/contracts';
+import { ErrorThrottle, LOGGER } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { Queue } from 'bullmq';
+import type { Logger } from 'pino';
 
 /** Puts one write request (1..N memories) into its org's queue as one job. */
 @Injectable()
 export class IngestProducer implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
   private readonly announced = new Set<string>();
+  /** Without a listener BullMQ prints each of its connection's errors with console.error. */
+  private readonly queueErrors: ErrorThrottle;
 
   constructor(
     private readonly redis: RedisService,
     private readonly config: AppConfig,
-  ) {}
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.queueErrors = new ErrorThrottle(logger, 'ingest queue error');
+  }
 
   async enqueue(payload: IngestMemoriesV1): Promise<void> {
     const queue = this.queueFor(payload.orgId);
@@ -29,6 +36,7 @@ export class IngestProducer implements OnModuleDestroy {
     let queue = this.queues.get(orgId);
     if (!queue) {
       queue = new Queue(ingestQueueName(orgId), { connection: this.redis.client, prefix: ingestBullPrefix(this.config.redis.prefix) });
+      this.queueErrors.watch(queue, { fields: { orgId } });
       this.queues.set(orgId, queue);
     }
     return queue;

@@ -1,17 +1,30 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IdempotencyService } from './idempotency.service';
 import { MemoryWriteService } from './memory-write.service';
 
 @Controller('api/v1/memories')
 export class MemoriesController {
   constructor(private readonly writes: MemoryWriteService) {}
 
-  /** One memory, or `{"memories":[…]}`: 201 with the stored memory, or `{memories, count}`. */
+  /**
+   * One memory, or `{"memories":[…]}`: 201 with the stored memory, or `{memories, count}`. With an
+   * `Idempotency-Key` header a retry answers the same (`Idempotent-Replayed: true`).
+   */
   @Post()
   @HttpCode(201)
   @RequireScope('write')
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Req() request: FastifyRequest) {
-    return this.writes.create(principal.orgId, body, request.id);
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const idempotency = IdempotencyService.parse(request.headers['idempotency-key'], body);
+    if (!idempotency) return this.writes.create(principal.orgId, body, request.id);
+    const { result, replayed } = await this.writes.createOnce(principal.orgId, body, request.id, idempotency);
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return result;
   }
 }

@@ -7,6 +7,7 @@ import { createTestEnv, TestEnv } from '@memtrace/testing';
 import { TenancyModule } from '@memtrace/tenancy';
 import { DedupService } from './dedup.service';
 import { IngestProducer } from './ingest.producer';
+import { IdempotencyService } from './idempotency.service';
 import { MemoryWriteService } from './memory-write.service';
 
 /** A producer whose Redis is unreachable: every enqueue fails, as in an outage of the queue. */
@@ -23,7 +24,7 @@ describe('MemoryWriteService (real Redis and PostgreSQL)', () => {
   async function writer(producer?: unknown): Promise<INestApplicationContext> {
     @Module({
       imports: [TenancyModule.forRoot({ name: 'test', config: env.config(), subscribe: false }), StoreModule],
-      providers: [DedupService, MemoryWriteService, producer ? { provide: IngestProducer, useValue: producer } : IngestProducer],
+      providers: [DedupService, IdempotencyService, MemoryWriteService, producer ? { provide: IngestProducer, useValue: producer } : IngestProducer],
     })
     class WriterModule {}
     const ctx = await NestFactory.createApplicationContext(WriterModule, { logger: false });

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { parseCreateMemories, WriteLimits } from './create-memory.parser';
 import { DedupClaim, DedupService } from './dedup.service';
+import { IdempotencyService, IdempotentRequest } from './idempotency.service';
 import { IngestProducer } from './ingest.producer';
 import { MonotonicClock } from './monotonic-clock';
 
@@ -29,18 +30,45 @@ export class MemoryWriteService {
     private readonly dedup: DedupService,
     private readonly producer: IngestProducer,
     private readonly hotTier: HotTier,
+    private readonly idempotency: IdempotencyService,
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.limits = config.writes;
   }
 
-  async create(orgId: string, body: unknown, requestId: string): Promise<WriteResult> {
+  /**
+   * `create` under an `Idempotency-Key`: the first request runs, a retry gets its answer back
+   * (`replayed`). A failure frees the key, so a retry runs again, with the same memory ids.
+   */
+  async createOnce(orgId: string, body: unknown, requestId: string, request: IdempotentRequest): Promise<{ result: WriteResult; replayed: boolean }> {
+    const begun = await this.idempotency.begin(orgId, request).catch((error: Error) => {
+      if (error instanceof AppError) throw error;
+      this.logger.error({ orgId, reqId: requestId, err: error.message }, 'could not check the idempotency key');
+      throw queueUnavailable();
+    });
+    if (begun.state === 'replay') return { result: begun.response as WriteResult, replayed: true };
+    let result: WriteResult;
+    try {
+      result = await this.create(orgId, body, requestId, request);
+    } catch (error) {
+      await this.idempotency.abandon(orgId, request);
+      throw error;
+    }
+    // The write is acknowledged: if keeping its answer fails, the key just expires (a retry then
+    // runs again under the same ids, which dedup and reads recognise as this write).
+    await this.idempotency.complete(orgId, request, result).catch((error: Error) => {
+      this.logger.warn({ orgId, reqId: requestId, err: error.message }, 'could not keep the idempotent answer');
+    });
+    return { result, replayed: false };
+  }
+
+  async create(orgId: string, body: unknown, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
     const parsed = parseCreateMemories(body, this.limits);
     // Upstream order: validation first, then the org's store (503 without one).
     await this.bindings.resolve(orgId);
-    const records = parsed.memories.map((m): MemoryRecord => {
-      const id = uuidv7();
+    const records = parsed.memories.map((m, index): MemoryRecord => {
+      const id = idempotency ? IdempotencyService.memoryId(orgId, idempotency, index) : uuidv7();
       const key = m.dedupKey || (this.config.writes.dedupEnabled ? dedupKey(m.agentId, m.eventType, m.content) : '');
       return { ...m, id, orgId, timeUs: this.clock.next(), dedupKey: key };
     });

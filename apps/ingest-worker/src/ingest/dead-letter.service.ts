@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { DEAD_LETTER_QUEUE, ingestBullPrefix } from '@memtrace/contracts';
-import { LOGGER, Metrics } from '@memtrace/observability';
+import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
@@ -23,6 +23,8 @@ export class DeadLetterService implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.queue = new Queue(DEAD_LETTER_QUEUE, { connection: redis.client, prefix: ingestBullPrefix(config.redis.prefix) });
+    // Without a listener BullMQ prints each of its connection's errors with console.error.
+    new ErrorThrottle(logger, 'dead-letter queue error').watch(this.queue);
   }
 
   async park(orgId: string, job: Job, reason: string, kind: 'invalid-payload' | 'store-rejected' | 'store-refused' | 'exhausted'): Promise<void> {

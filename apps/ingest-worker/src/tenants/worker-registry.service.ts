@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AgentRepository, AuditRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
 import { ingestBullPrefix, ingestOrgsKey, ingestQueueName, MemoryRecord } from '@memtrace/contracts';
-import { LOGGER, Metrics } from '@memtrace/observability';
+import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { HotTier, StoreRegistry } from '@memtrace/store';
 import { Queue, Worker } from 'bullmq';
@@ -38,6 +38,8 @@ export class WorkerRegistry implements OnApplicationBootstrap {
   private ticker?: NodeJS.Timeout;
   private lastSweep = 0;
   private stopped = false;
+  /** The workers' and queues' errors: during a Redis outage each of them re-emits every reconnect failure. */
+  private readonly queueErrors: ErrorThrottle;
 
   constructor(
     private readonly config: AppConfig,
@@ -49,7 +51,9 @@ export class WorkerRegistry implements OnApplicationBootstrap {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly agents: AgentRepository,
     private readonly audit: AuditRepository,
-  ) {}
+  ) {
+    this.queueErrors = new ErrorThrottle(logger, 'ingest queue error');
+  }
 
   async onApplicationBootstrap() {
     await this.tick();
@@ -120,7 +124,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
         void this.deadLetters.park(orgId, job, error.message, 'exhausted');
       }
     });
-    worker.on('error', (error) => this.logger.warn({ orgId, err: error.message }, 'ingest worker error'));
+    this.queueErrors.watch(worker, { fields: { orgId } });
     this.running.set(orgId, { worker, batcher, lastBusy: Date.now() });
     this.logger.info({ orgId }, 'ingest worker started');
   }
@@ -138,6 +142,7 @@ export class WorkerRegistry implements OnApplicationBootstrap {
     let queue = this.queues.get(orgId);
     if (!queue) {
       queue = new Queue(ingestQueueName(orgId), { connection: this.redis.client, prefix: ingestBullPrefix(this.config.redis.prefix) });
+      this.queueErrors.watch(queue, { fields: { orgId } });
       this.queues.set(orgId, queue);
     }
     return queue;

@@ -10,8 +10,12 @@ describe('parseSessionContextRequest (POST /api/v1/sessions/:id/context)', () =>
     maxTokens: undefined,
   };
 
-  it.each([undefined, null, {}, 'not json', [], 7])('body %p means defaults: 24h, all types, 100 rows, no budget', (body) => {
+  it.each([undefined, null, {}, { since: '' }])('body %p means defaults: 24h, all types, 100 rows, no budget', (body) => {
     expect(parseSessionContextRequest('sess_1', body, scope)).toEqual(defaults);
+  });
+
+  it.each(['not json', [], 7])('body %p is 400, as on search (upstream silently used the defaults)', (body) => {
+    expect(rejection(() => parseSessionContextRequest('sess_1', body, scope))).toEqual({ status: 400, message: 'invalid request body: expected a JSON object' });
   });
 
   it('honours since, include_types and max_tokens', () => {
@@ -27,8 +31,12 @@ describe('parseSessionContextRequest (POST /api/v1/sessions/:id/context)', () =>
     expect(parseSessionContextRequest('sess_1', { since: '2026-02-01T00:00:00Z' }, scope).query.filter.sinceUs).toBe(Date.UTC(2026, 1, 1) * 1000);
   });
 
-  it.each(['', 'garbage', '1w', '9999h'])('keeps upstream’s silent 24h fallback for since %p', (since) => {
-    expect(parseSessionContextRequest('sess_1', { since }, scope).query.filter.sinceUs).toBe(NOW - 24 * HOUR);
+  it.each([
+    ['garbage', "invalid since: 'garbage' is neither a relative window nor an RFC 3339 timestamp"],
+    ['1w', "invalid since: '1w' is neither a relative window nor an RFC 3339 timestamp"],
+    ['999999h', 'invalid since: 999999h is out of range (h: 1-8760, d: 1-365, m (minutes): 1-8760)'],
+  ])('validates since %p as the lists do (upstream silently used 24h)', (since, message) => {
+    expect(rejection(() => parseSessionContextRequest('sess_1', { since }, scope))).toEqual({ status: 400, message });
   });
 
   it('treats max_tokens 0 and null as no budget (the Go SDK may send its zero value)', () => {

@@ -1,9 +1,9 @@
 import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
 import { badRequest, requiredId, typeList, withoutUndefined } from '../filters/filter-fields.util';
-import { bodyStrings, BodyFields, bodyString, foldFields, isJsonObject } from '../filters/json-body.util';
+import { bodyStrings, BodyFields, bodyString, foldFields, optionalObjectBody } from '../filters/json-body.util';
 import { ReadScope } from '../filters/read-scope.types';
 import { CONTEXT_ROW_LIMIT } from '../filters/read-limits.util';
-import { DEFAULT_WINDOW, resolveContextSinceUs } from '../filters/time-window.util';
+import { DEFAULT_WINDOW, resolveSinceUs } from '../filters/time-window.util';
 import { ContextSubject } from './context-layout.util';
 
 /** Larger budgets are clamped: 100 capped lines never come near it, so it only bounds silly input. */
@@ -32,18 +32,20 @@ export function parseAgentContextRequest(agentId: string, body: unknown, scope: 
 }
 
 /**
- * The body is optional. Absent, `null` (the Go SDK's nil options) or not a JSON object (upstream
- * fell back to defaults whenever the body failed to parse) → defaults: since 24h, all types, no
- * budget. Inside an object, a field of the wrong type is 400, as everywhere else.
+ * The body is optional: absent or `null` (the Go SDK's nil options) → defaults: since 24h, all
+ * types, no budget. It is validated as search and the lists are: another non-object, a field of the
+ * wrong type, or a `since` that is neither a window in range nor a timestamp is 400 (upstream fell
+ * back to the defaults for all of these, hiding the client's mistake).
  */
 function build(subject: ContextSubject, scoped: Pick<MemoryFilter, 'sessionId' | 'agentId'>, body: unknown, scope: ReadScope): ContextRequest {
-  const fields: BodyFields = isJsonObject(body) ? foldFields(body, FIELDS) : {};
+  const object = optionalObjectBody(body);
+  const fields: BodyFields = object === undefined ? {} : foldFields(object, FIELDS);
   const since = bodyString(fields, 'since') || DEFAULT_WINDOW;
   const filter: MemoryFilter = {
     orgId: scope.orgId,
     ...scoped,
     memoryTypes: typeList('include_types', bodyStrings(fields, 'include_types'), (type) => `invalid include_type '${type}'`),
-    sinceUs: resolveContextSinceUs(since, scope.nowUs),
+    sinceUs: resolveSinceUs(since, scope.nowUs),
   };
   return {
     subject,

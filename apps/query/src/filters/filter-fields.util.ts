@@ -50,9 +50,14 @@ export function splitTags(csv: string): string[] {
   return csv.split(',').map((tag) => tag.trim());
 }
 
-/** `order=asc`, exactly; anything else is descending, as upstream. */
+/**
+ * `asc` or `desc`, exactly; empty means "not given" (desc). Upstream read anything else as desc,
+ * so a typo (`order=ASC`, `order=sideways`) silently answered the other order: 400 here.
+ */
 export function parseOrder(value: string): 'asc' | 'desc' {
-  return value === 'asc' ? 'asc' : 'desc';
+  if (value === 'asc') return 'asc';
+  if (value === '' || value === 'desc') return 'desc';
+  return badRequest('invalid order: must be asc or desc');
 }
 
 /** Filters compare with `toEqual` in tests and travel over RPC: absent keys, not `undefined` ones. */

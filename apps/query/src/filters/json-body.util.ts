@@ -39,6 +39,16 @@ export function bodyNumber(body: BodyFields, field: string): number | undefined 
   return value;
 }
 
+/**
+ * A request body that must be an object when given: absent or `null` (the Go SDK's nil options)
+ * → undefined ("all defaults"); any other non-object is 400.
+ */
+export function optionalObjectBody(body: unknown): Record<string, unknown> | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (!isJsonObject(body)) badRequest('invalid request body: expected a JSON object');
+  return body;
+}
+
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@memtrace/contracts';
-import { parseAtoi, queryValue } from './query-params.util';
+import { parseAtoi, queryInteger, queryValue } from './query-params.util';
 
 describe('queryValue', () => {
   it('returns the single value, or empty when absent', () => {
@@ -36,5 +36,17 @@ describe('parseAtoi (Go strconv.Atoi)', () => {
 
   it.each(['', ' 5', '5 ', '5.0', '1e3', '0x10', 'abc', '+', '99999999999999999999'])('%p is not an integer', (text) => {
     expect(parseAtoi(text)).toBeUndefined();
+  });
+});
+
+describe('queryInteger', () => {
+  it('reads Atoi syntax; an absent or empty parameter is not given', () => {
+    expect(queryInteger({ limit: '+7' }, 'limit')).toBe(7);
+    expect(queryInteger({ limit: '' }, 'limit')).toBeUndefined();
+    expect(queryInteger({}, 'limit')).toBeUndefined();
+  });
+
+  it.each(['abc', '5.5', ' 5', '1e3'])('rejects %p naming the parameter (upstream used its default)', (text) => {
+    expect(() => queryInteger({ offset: text }, 'offset')).toThrow(new AppError('bad_request', 'invalid offset: must be an integer'));
   });
 });

@@ -19,6 +19,18 @@ export function queryValue(params: QueryParams | undefined, name: string): strin
 }
 
 /**
+ * An integer parameter: '' (not given) → undefined, else Go's `strconv.Atoi` syntax, or 400 where
+ * upstream silently used its default (`limit=abc`).
+ */
+export function queryInteger(params: QueryParams | undefined, name: string): number | undefined {
+  const text = queryValue(params, name);
+  if (text === '') return undefined;
+  const value = parseAtoi(text);
+  if (value === undefined) badRequest(`invalid ${name}: must be an integer`);
+  return value;
+}
+
+/**
  * An integer as Go's `strconv.Atoi` reads it (optional sign, decimal digits, nothing else), or
  * undefined. Values beyond the safe-integer range count as unreadable, as Atoi's range error did.
  */

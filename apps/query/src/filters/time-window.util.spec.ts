@@ -1,5 +1,5 @@
 import { AppError } from '@memtrace/contracts';
-import { parseAbsoluteTimeUs, parseRelativeWindowUs, resolveContextSinceUs, resolveSinceUs, resolveUntilUs } from './time-window.util';
+import { parseAbsoluteTimeUs, parseRelativeWindowUs, resolveSinceUs, resolveUntilUs } from './time-window.util';
 
 const MINUTE = 60_000_000;
 const HOUR = 60 * MINUTE;
@@ -80,7 +80,7 @@ describe('parseAbsoluteTimeUs', () => {
     expect(parseAbsoluteTimeUs('2999-01-01')).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseAbsoluteTimeUs('0001-01-01T00:00:00Z')).toBe(Number.MIN_SAFE_INTEGER);
     expect(resolveUntilUs('9999-12-31', NOW)).toBe(Number.MAX_SAFE_INTEGER);
-    expect(resolveContextSinceUs('2999-01-01T00:00:00Z', NOW)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(resolveSinceUs('2999-01-01T00:00:00Z', NOW)).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it.each(['yesterday', '2026-02-08T12', '12:00:00', "2026-02-08T12:00:00Z' OR 1=1", '2026-13-01', 'now', '24'])('rejects %s', (text) => {
@@ -126,17 +126,5 @@ describe('resolveSinceUs / resolveUntilUs (list and search)', () => {
     const message = errorOf(() => resolveSinceUs('x'.repeat(5000), NOW)).message;
     expect(message.length).toBeLessThan(200);
     expect(message).toContain(`'${'x'.repeat(64)}...'`);
-  });
-});
-
-describe('resolveContextSinceUs', () => {
-  it('honours relative windows and timestamps', () => {
-    expect(resolveContextSinceUs('2h', NOW)).toBe(NOW - 2 * HOUR);
-    expect(resolveContextSinceUs('7d', NOW)).toBe(NOW - 7 * DAY);
-    expect(resolveContextSinceUs('2026-02-01T00:00:00Z', NOW)).toBe(Date.UTC(2026, 1, 1) * 1000);
-  });
-
-  it.each(['garbage', '9999h', '1w', '0h', ' 2h'])('silently falls back to 24h for %p, as upstream', (text) => {
-    expect(resolveContextSinceUs(text, NOW)).toBe(NOW - 24 * HOUR);
   });
 });

@@ -53,9 +53,9 @@ export function parseAbsoluteTimeUs(text: string): number | undefined {
 }
 
 /**
- * `since` on list, search and the memory lists: `time > now − X` for a relative window, `time > t`
- * for a timestamp, no bound when empty. Anything else is a 400 (upstream sent it to Arc and
- * answered 500).
+ * `since` on list, search, the memory lists and context: `time > now − X` for a relative window,
+ * `time > t` for a timestamp, no bound when empty. Anything else is a 400 (upstream sent it to Arc
+ * and answered 500, and context silently used 24h; upstream's docs promised "relative or ISO8601").
  */
 export function resolveSinceUs(text: string, nowUs: number): number | undefined {
   return resolveBound('since', text, nowUs);
@@ -65,17 +65,6 @@ export function resolveSinceUs(text: string, nowUs: number): number | undefined 
 export function resolveUntilUs(text: string, nowUs: number): number | undefined {
   if (text === 'now') return undefined;
   return resolveBound('until', text, nowUs);
-}
-
-/**
- * `since` of the context endpoints. Upstream accepted relative windows only and silently used 24h
- * for anything else. We keep that fallback (SDK-safe: no request that worked starts failing) but
- * also honour timestamps, which upstream's docs promised ("relative or ISO8601").
- */
-export function resolveContextSinceUs(text: string, nowUs: number): number {
-  const windowUs = parseRelativeWindowUs(text);
-  if (windowUs !== undefined) return nowUs - windowUs;
-  return parseAbsoluteTimeUs(text) ?? nowUs - (parseRelativeWindowUs(DEFAULT_WINDOW) as number);
 }
 
 function resolveBound(field: 'since' | 'until', text: string, nowUs: number): number | undefined {

@@ -55,12 +55,10 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
   });
 
   it.each([
-    ['abc', 100],
-    ['5.5', 100],
-    ['0', 100],
-    ['-3', 100],
+    ['', 100],
     ['1', 1],
     ['+10', 10],
+    ['007', 7],
     ['1000', 1000],
     ['1001', 1000],
     ['5000', 1000],
@@ -69,15 +67,40 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
   });
 
   it.each([
-    ['-5', 0],
-    ['x', 0],
+    ['abc', 'invalid limit: must be an integer'],
+    ['5.5', 'invalid limit: must be an integer'],
+    [' 5', 'invalid limit: must be an integer'],
+    ['0', 'invalid limit: must be at least 1'],
+    ['-5', 'invalid limit: must be at least 1'],
+  ])('limit %p is 400 (upstream silently used 100)', (limit, message) => {
+    expect(rejection(() => parseListMemoriesQuery({ limit }, scope))).toEqual({ status: 400, message });
+  });
+
+  it.each([
+    ['', 0],
+    ['0', 0],
     ['7', 7],
   ])('offset %p → %d', (offset, expected) => {
     expect(parseListMemoriesQuery({ offset }, scope).offset).toBe(expected);
   });
 
-  it.each(['desc', 'ASC', 'random', 'asc '])('order %p is descending', (order) => {
-    expect(parseListMemoriesQuery({ order }, scope).order).toBe('desc');
+  it.each([
+    ['-1', 'invalid offset: must be at least 0'],
+    ['x', 'invalid offset: must be an integer'],
+  ])('offset %p is 400 (upstream silently used 0)', (offset, message) => {
+    expect(rejection(() => parseListMemoriesQuery({ offset }, scope))).toEqual({ status: 400, message });
+  });
+
+  it.each([
+    ['', 'desc'],
+    ['desc', 'desc'],
+    ['asc', 'asc'],
+  ])('order %p → %s', (order, expected) => {
+    expect(parseListMemoriesQuery({ order }, scope).order).toBe(expected);
+  });
+
+  it.each(['ASC', 'sideways', 'asc '])('order %p is 400 (upstream read it as desc)', (order) => {
+    expect(rejection(() => parseListMemoriesQuery({ order }, scope))).toEqual({ status: 400, message: 'invalid order: must be asc or desc' });
   });
 
   it('does not check memory_type against the enum, as upstream (an unknown type matches nothing)', () => {
@@ -125,7 +148,13 @@ describe('parseAgentMemoriesQuery (GET /api/v1/agents/:id/memories)', () => {
   });
 
   it('ignores even invalid values of the parameters it does not honour', () => {
-    expect(() => parseAgentMemoriesQuery('agent_1', { agent_id: '!!', tags: 'a b', until: 'garbage' }, scope)).not.toThrow();
+    expect(() => parseAgentMemoriesQuery('agent_1', { agent_id: '!!', tags: 'a b', until: 'garbage', offset: '-1' }, scope)).not.toThrow();
+  });
+
+  it('validates the limit and order it honours as the list does', () => {
+    expect(rejection(() => parseAgentMemoriesQuery('agent_1', { limit: '0' }, scope)).message).toBe('invalid limit: must be at least 1');
+    expect(rejection(() => parseAgentMemoriesQuery('agent_1', { order: 'sideways' }, scope)).message).toBe('invalid order: must be asc or desc');
+    expect(rejection(() => parseSessionMemoriesQuery('sess_1', { limit: 'abc' }, scope)).message).toBe('invalid limit: must be an integer');
   });
 
   it('rejects a path id failing the ID pattern', () => {

@@ -1,14 +1,15 @@
 import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
 import { optionalId, optionalType, parseOrder, requiredId, splitTags, tagList, withoutUndefined } from '../filters/filter-fields.util';
-import { parseAtoi, QueryParams, queryValue } from '../filters/query-params.util';
+import { QueryParams, queryInteger, queryValue } from '../filters/query-params.util';
 import { ReadScope } from '../filters/read-scope.types';
-import { clampLimit, DEFAULT_LIST_LIMIT } from '../filters/read-limits.util';
+import { DEFAULT_LIST_LIMIT, readLimit, readOffset } from '../filters/read-limits.util';
 import { DEFAULT_WINDOW, resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
 
 /**
  * `GET /api/v1/memories` (upstream §7.4). Every parameter optional; bad filter values are 400 with
- * upstream's messages. `limit`: default 100, unreadable or `<= 0` → 100, `> 1000` → 1000.
- * `offset`: unreadable or negative → 0. `order`: `asc`, else desc. Use `hasMore(count, query.limit)`.
+ * upstream's messages. `limit`: default 100, `> 1000` → 1000; `offset`: default 0; `order`: `asc`
+ * or `desc` (default). An unreadable, `<= 0` limit, a negative offset or another order is 400
+ * (upstream silently used the defaults). Use `hasMore(count, query.limit)`.
  */
 export function parseListMemoriesQuery(params: QueryParams | undefined, scope: ReadScope): MemoryQuery {
   const filter: MemoryFilter = {
@@ -20,12 +21,11 @@ export function parseListMemoriesQuery(params: QueryParams | undefined, scope: R
     sinceUs: resolveSinceUs(queryValue(params, 'since'), scope.nowUs),
     untilUs: resolveUntilUs(queryValue(params, 'until'), scope.nowUs),
   };
-  const offset = parseAtoi(queryValue(params, 'offset')) ?? 0;
   return {
     filter: withoutUndefined(filter),
     order: parseOrder(queryValue(params, 'order')),
     limit: listLimit(params),
-    offset: Math.max(offset, 0),
+    offset: readOffset(queryInteger(params, 'offset')),
   };
 }
 
@@ -70,5 +70,5 @@ function typeFilters(params: QueryParams | undefined): Pick<MemoryFilter, 'memor
 }
 
 function listLimit(params: QueryParams | undefined): number {
-  return clampLimit(parseAtoi(queryValue(params, 'limit')), DEFAULT_LIST_LIMIT);
+  return readLimit(queryInteger(params, 'limit'), DEFAULT_LIST_LIMIT);
 }

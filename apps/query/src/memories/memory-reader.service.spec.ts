@@ -3,6 +3,7 @@ import { compareRecords, HotTier, matchesFilter, MemoryStore, StoreRegistry } fr
 import { memory } from '../context/memory-record.fixture';
 import fc from 'fast-check';
 import { MemoryReader } from './memory-reader.service';
+import { ReadAdmission } from './read-admission';
 
 const T0 = Date.UTC(2026, 1, 7, 20) * 1000;
 const rec = (n: number, fields: Partial<MemoryRecord> = {}) =>
@@ -26,7 +27,7 @@ function fakeStore(rows: MemoryRecord[]): MemoryStore {
 function reader(stored: MemoryRecord[], hot: MemoryRecord[]): MemoryReader {
   const registry = { forOrg: async () => fakeStore(stored) } as unknown as StoreRegistry;
   const hotTier = { find: async (filter: MemoryFilter) => hot.filter((r) => r.orgId === filter.orgId && matchesFilter(r, filter)) } as unknown as HotTier;
-  return new MemoryReader(registry, hotTier);
+  return new MemoryReader(registry, hotTier, new ReadAdmission(1_000));
 }
 
 describe('MemoryReader', () => {
@@ -94,7 +95,7 @@ describe('MemoryReader', () => {
         if (!rows.includes(landing)) rows.push(landing);
         return result;
       };
-      const subject = new MemoryReader({ forOrg: async () => store } as unknown as StoreRegistry, { find: async () => [landing] } as unknown as HotTier);
+      const subject = new MemoryReader({ forOrg: async () => store } as unknown as StoreRegistry, { find: async () => [landing] } as unknown as HotTier, new ReadAdmission(1_000));
       const expected = method === 'count' ? 2 : { episodic: 1, decision: 1 };
       await expect(subject[method]({ orgId: 'org_a' })).resolves.toEqual(expected);
     }

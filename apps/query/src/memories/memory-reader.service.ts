@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { HotTier, MemoryStore, StoreRegistry } from '@memtrace/store';
 import { mergeHotTier, storeWindow } from './hot-tier-merge.util';
+import { ReadAdmission } from './read-admission';
 
 /** Rows landing in the store mid-count are rare; a few tries settle any realistic race. */
 const MAX_AGGREGATE_ATTEMPTS = 4;
@@ -15,23 +16,26 @@ export class MemoryReader {
   constructor(
     private readonly stores: StoreRegistry,
     private readonly hotTier: HotTier,
+    private readonly admission: ReadAdmission,
   ) {}
 
-  async query(query: MemoryQuery): Promise<MemoryRecord[]> {
-    // The store first resolves the binding: a tenant without one gets its 503 before Redis is read.
-    const store = await this.stores.forOrg(query.filter.orgId);
-    const hot = await this.hotTier.find(query.filter);
-    return mergeHotTier(await distinctPrefix(store, storeWindow(query)), hot, query);
+  query(query: MemoryQuery): Promise<MemoryRecord[]> {
+    return this.admission.run(query.filter.orgId, async () => {
+      // The store first resolves the binding: a tenant without one gets its 503 before Redis is read.
+      const store = await this.stores.forOrg(query.filter.orgId);
+      const hot = await this.hotTier.find(query.filter);
+      return mergeHotTier(await distinctPrefix(store, storeWindow(query)), hot, query);
+    });
   }
 
   /** Matching memories, hot-tier rows the store does not show yet included. */
   async count(filter: MemoryFilter): Promise<number> {
-    const { stored, hotOnly } = await this.withHotOnly(filter, (store) => store.count(filter));
+    const { stored, hotOnly } = await this.admission.run(filter.orgId, () => this.withHotOnly(filter, (store) => store.count(filter)));
     return stored + hotOnly.length;
   }
 
   async countByType(filter: MemoryFilter): Promise<Record<string, number>> {
-    const { stored, hotOnly } = await this.withHotOnly(filter, (store) => store.countByType(filter));
+    const { stored, hotOnly } = await this.admission.run(filter.orgId, () => this.withHotOnly(filter, (store) => store.countByType(filter)));
     const merged = { ...stored };
     for (const record of hotOnly) merged[record.memoryType] = (merged[record.memoryType] ?? 0) + 1;
     return merged;

@@ -59,14 +59,21 @@ describe('parseSearchBody (POST /api/v1/search)', () => {
   });
 
   it.each([
-    [0, 50],
-    [-1, 50],
     [1, 1],
     [1000, 1000],
     [1001, 1000],
     [1e6, 1000],
   ])('limit %d → %d', (limit, expected) => {
     expect(parseSearchBody({ limit }, scope).limit).toBe(expected);
+  });
+
+  it.each([0, -1])('limit %d is 400, as on the lists (upstream silently used 50)', (limit) => {
+    expect(rejection(() => parseSearchBody({ limit }, scope))).toEqual({ status: 400, message: 'invalid limit: must be at least 1' });
+  });
+
+  it('takes order asc or desc only', () => {
+    expect(parseSearchBody({ order: 'asc' }, scope).order).toBe('asc');
+    expect(rejection(() => parseSearchBody({ order: 'random' }, scope)).message).toBe('invalid order: must be asc or desc');
   });
 
   it('applies min_importance only when positive', () => {

@@ -1,8 +1,8 @@
 import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
 import { badRequest, optionalId, parseOrder, tagList, typeList, withoutUndefined } from '../filters/filter-fields.util';
-import { bodyInteger, bodyNumber, bodyString, bodyStrings, foldFields, isJsonObject } from '../filters/json-body.util';
+import { bodyInteger, bodyNumber, bodyString, bodyStrings, foldFields, optionalObjectBody } from '../filters/json-body.util';
 import { ReadScope } from '../filters/read-scope.types';
-import { clampLimit, DEFAULT_SEARCH_LIMIT } from '../filters/read-limits.util';
+import { DEFAULT_SEARCH_LIMIT, readLimit } from '../filters/read-limits.util';
 import { resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
 
 /** `content_contains` is free text the store escapes; this bounds the LIKE pattern, not the alphabet. */
@@ -25,12 +25,12 @@ const FIELDS = [
 /**
  * `POST /api/v1/search` (upstream §7.6). An absent or `null` body means all defaults; any other
  * non-object, or a field of the wrong JSON type, is 400 `invalid request body: …`. `limit`: default
- * 50, `<= 0` → 50, `> 1000` → 1000. `min_importance` applies only when > 0. No offset.
+ * 50, `> 1000` → 1000, `<= 0` is 400 as on the lists. `min_importance` applies only when > 0. No offset.
  */
 export function parseSearchBody(body: unknown, scope: ReadScope): MemoryQuery {
-  if (body === undefined || body === null) return { filter: { orgId: scope.orgId }, order: 'desc', limit: DEFAULT_SEARCH_LIMIT };
-  if (!isJsonObject(body)) badRequest('invalid request body: expected a JSON object');
-  const fields = foldFields(body, FIELDS);
+  const object = optionalObjectBody(body);
+  if (object === undefined) return { filter: { orgId: scope.orgId }, order: 'desc', limit: DEFAULT_SEARCH_LIMIT };
+  const fields = foldFields(object, FIELDS);
 
   const filter: MemoryFilter = {
     orgId: scope.orgId,
@@ -47,7 +47,7 @@ export function parseSearchBody(body: unknown, scope: ReadScope): MemoryQuery {
   return {
     filter: withoutUndefined(filter),
     order: parseOrder(bodyString(fields, 'order')),
-    limit: clampLimit(bodyInteger(fields, 'limit'), DEFAULT_SEARCH_LIMIT),
+    limit: readLimit(bodyInteger(fields, 'limit'), DEFAULT_SEARCH_LIMIT),
   };
 }
 

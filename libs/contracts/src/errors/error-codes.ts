@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  /** An Idempotency-Key reused with a different request body. */
+  idempotency_mismatch: 422,
   rate_limited: 429,
   internal: 500,
   store_unavailable: 503,
@@ -17,9 +19,14 @@ export const ERROR_STATUS = {
   binding_unavailable: 503,
   /** The query service could not be reached or did not answer in time. */
   query_unavailable: 503,
+  /** The org already has its maximum of concurrent store reads in this query process. */
+  store_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Codes whose answer carries `Retry-After` (seconds): the condition is expected to clear that soon. */
+export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = { store_busy: 1, rate_limited: 1 };
 
 export interface ErrorBody {
   error: string;

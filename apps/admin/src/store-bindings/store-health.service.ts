@@ -5,11 +5,12 @@ import { StoreBindingResolver } from '@memtrace/tenancy';
 const REFRESH_MS = 5_000;
 
 /**
- * Per-tenant store health for /health and /ready, refreshed in the background at most every 5 s
- * (probes never run on the request path). A tenant is healthy when its binding opens.
+ * Per-tenant store health for operators (`GET /admin/v1/stores/health`), at most 5 s old. A tenant
+ * is healthy when its binding opens. It used to be in the public /health and /ready, which named
+ * every tenant to anyone (design §7: public endpoints name no tenant).
  */
 @Injectable()
-export class TenantHealthService {
+export class StoreHealthService {
   private snapshot: Record<string, boolean> = {};
   private refreshedAt = 0;
   private refreshing?: Promise<void>;
