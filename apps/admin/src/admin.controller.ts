@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { AppError } from '@memtrace/contracts';
-import { parseInput } from '@memtrace/http';
+import { parseInput } from '@memtrace/contracts';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import { actorFromPrincipal, Actor, assertOperator } from './audit/actor';
 import { AuditService } from './audit/audit.service';

@@ -1,3 +1,4 @@
 export * from './env.config';
 export * from './app-config';
 export * from './config.module';
+export * from './startup-error';

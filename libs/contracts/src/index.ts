@@ -1,5 +1,6 @@
 export * from './memory/memory.types';
 export * from './errors/error-codes';
+export * from './errors/parse-input';
 export * from './ids';
 export * from './memory/dedup-key';
 export * from './memory/memory-time';

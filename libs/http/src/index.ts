@@ -1,5 +1,4 @@
 export * from './http-error.filter';
-export * from './parse-body';
 export * from './http-app.factory';
 export * from './metrics.server';
 export * from './run-server';

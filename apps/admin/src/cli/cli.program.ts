@@ -1,8 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig } from '@memtrace/config';
-import { AppError } from '@memtrace/contracts';
-import { describeStartupError, parseInput } from '@memtrace/http';
+import { AppConfig, describeStartupError } from '@memtrace/config';
+import { AppError, parseInput } from '@memtrace/contracts';
 import { InvalidationBus } from '@memtrace/redis';
 import { generateMasterKey, MasterKeyError } from '@memtrace/tenancy';
 import { Command, Option } from 'commander';

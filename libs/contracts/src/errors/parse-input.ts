@@ -1,4 +1,4 @@
-import { AppError } from '@memtrace/contracts';
+import { AppError } from './error-codes';
 import { z } from 'zod';
 
 /** Validates a request body (or query) with a zod schema; every problem is named in one 400. */
