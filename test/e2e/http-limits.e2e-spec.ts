@@ -1,24 +1,8 @@
 import { once } from 'node:events';
-import { Socket } from 'node:net';
 import { AppProcess, createTestEnv, spawnApp, TestEnv } from '@memtrace/testing';
+import { connectTcp, receivedUntilClose } from './tcp-fixtures';
 
 jest.setTimeout(60_000);
-
-/** What a raw TCP client receives until the server closes the connection. */
-async function untilClosed(socket: Socket): Promise<string> {
-  let received = '';
-  socket.on('data', (chunk) => (received += chunk));
-  await once(socket, 'close');
-  return received;
-}
-
-async function connect(port: number): Promise<Socket> {
-  const socket = new Socket();
-  socket.on('error', () => undefined);
-  socket.connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  return socket;
-}
 
 /** A hostile client cannot hold the gateway's sockets: trickled requests time out, connections are capped. */
 describe('HTTP timeouts and connection cap (gateway)', () => {
@@ -35,24 +19,26 @@ describe('HTTP timeouts and connection cap (gateway)', () => {
   });
 
   it('answers a body that trickles in past the request timeout with 408 and closes the connection', async () => {
-    const socket = await connect(gateway.ports.gateway);
+    const socket = await connectTcp(gateway.ports.gateway);
     socket.write('POST /api/v1/memories HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"agent_id":');
-    const received = await untilClosed(socket);
+    const { received, closed } = await receivedUntilClose(socket);
+    expect(closed).toBe(true);
     expect(received).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('closes a connection whose headers never finish', async () => {
-    const socket = await connect(gateway.ports.gateway);
+    const socket = await connectTcp(gateway.ports.gateway);
     socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
-    const received = await untilClosed(socket);
+    const { received, closed } = await receivedUntilClose(socket);
+    expect(closed).toBe(true);
     expect(received).toMatch(/^HTTP\/1\.1 408|^$/);
   });
 
   it('refuses connections past the cap and serves again once they close', async () => {
-    const held = await Promise.all(Array.from({ length: 4 }, () => connect(gateway.ports.gateway)));
-    const extra = await connect(gateway.ports.gateway);
+    const held = await Promise.all(Array.from({ length: 4 }, () => connectTcp(gateway.ports.gateway)));
+    const extra = await connectTcp(gateway.ports.gateway);
     extra.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect(await untilClosed(extra)).toBe('');
+    expect(await receivedUntilClose(extra)).toEqual({ received: '', closed: true });
     await Promise.all(held.map(async (socket) => {
       const closed = once(socket, 'close');
       socket.destroy();

@@ -1,35 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, REPO_ROOT } from '@memtrace/testing';
 import { createIngestStack, IngestStack, waitFor, writeMemory } from './ingest-fixtures';
+import { connectOutcome, connectTcp, receivedUntilClose } from './tcp-fixtures';
 
 jest.setTimeout(90_000);
 
 /** Everything a bare TCP peer receives until the query service closes the connection. */
-async function rawExchange(port: number, host: string, payload: string | Buffer): Promise<{ received: string; closed: boolean }> {
-  const socket = new Socket();
-  let received = '';
-  socket.on('data', (chunk) => (received += chunk));
-  socket.on('error', () => undefined);
-  socket.connect(port, host);
-  await once(socket, 'connect');
+async function rawExchange(port: number, payload: string): Promise<{ received: string; closed: boolean }> {
+  const socket = await connectTcp(port);
   socket.write(payload);
-  const closed = once(socket, 'close').then(() => true);
-  const result = await Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
-  socket.destroy();
-  return { received, closed: result };
-}
-
-function connectOutcome(port: number, host: string): Promise<string> {
-  const socket = new Socket();
-  return new Promise<string>((resolve) => {
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-    socket.once('connect', () => resolve('connected'));
-    socket.connect(port, host);
-  }).finally(() => socket.destroy());
+  return receivedUntilClose(socket);
 }
 
 function nestFrame(message: unknown): string {
@@ -78,7 +60,7 @@ describe('internal RPC trust boundary (query service)', () => {
         data: { orgId: stack.orgId, params: { since: '48h' }, body: { query: 'secret' }, id: 'x', agentId: 'agent_load', subject: 'agent' },
         id: '1',
       });
-      const { received, closed } = await rawExchange(port(), '127.0.0.1', frame);
+      const { received, closed } = await rawExchange(port(), frame);
       expect(closed).toBe(true);
       expect(received).toBe('');
       const refusals = () => query.stderr().split('\n').filter((line) => line.includes('"reason":"unsigned frame"') && line.includes('internal RPC connection refused'));
@@ -87,7 +69,7 @@ describe('internal RPC trust boundary (query service)', () => {
   );
 
   it('closes a connection that announces an oversized frame without reading it', async () => {
-    const { received, closed } = await rawExchange(port(), '127.0.0.1', '104857600#{"pattern":"query.list-memories.v1"');
+    const { received, closed } = await rawExchange(port(), '104857600#{"pattern":"query.list-memories.v1"');
     expect(closed).toBe(true);
     expect(received).toBe('');
     await waitFor(async () => query.stderr().includes('exceeds the 1048576-byte cap'), 10_000, 'the refusal in the log');
