@@ -181,6 +181,38 @@ describe('@memtrace/sdk/agents with the OpenAI Agents SDK against the real stack
     expect(await without.getItems()).toEqual([]);
   });
 
+  it("the seed's quick start: MemtraceSession.create with an agent id nobody registered, then a later session remembers", async () => {
+    // `session = await MemtraceSession.create(client, agent_id="support_agent")`: no agent is registered.
+    const agentId = `support_agent_${Date.now().toString(36)}`;
+    const first = await MemtraceSession.create(memtrace, { agentId });
+    expect(first.agentId).toBe(agentId);
+    expect(await first.getItems()).toEqual([]);
+    await fake.control.script(
+      { toolCalls: [{ name: 'memtrace_remember', arguments: { content: 'Account 42 is locked after 3 failed logins' } }] },
+      { text: 'I have noted the lock.' },
+    );
+    const result = await run(await assistantFor(agentId, first), 'I need help with my account', { session: first });
+    expect(result.finalOutput).toBe('I have noted the lock.');
+    expect(first.stats).toEqual({ persisted: 1, failed: 0 });
+    expect((await memtrace.getAgentStats(agentId)).active_sessions).toBe(1);
+    await first.close();
+
+    await fake.control.reset();
+    const later = await MemtraceSession.create(memtrace, { agentId });
+    const [injected] = await later.getItems();
+    expect(textOf(injected)).toContain(`## Agent Context (${agentId})`);
+    expect(textOf(injected)).toContain(`(${first.sessionId}) general: Account 42 is locked after 3 failed logins`);
+    expect(textOf(injected)).toContain(`(${first.sessionId}) user_message: I need help with my account`);
+
+    const listed = (await memtrace.listSessions(agentId)).sessions;
+    expect(listed.map((session) => [session.id, session.agent_id, session.status])).toEqual([
+      [later.sessionId, agentId, 'active'],
+      [first.sessionId, agentId, 'closed'],
+    ]);
+    expect(await memtrace.getAgentStats(agentId)).toMatchObject({ session_count: 2, active_sessions: 1, memory_count: 2 });
+    await later.close();
+  });
+
   it('resume() reloads the stored conversation, and clearSession() keeps cleared messages from coming back', async () => {
     const { agent, session } = await firstSession('agents-resume');
     await fake.control.reset();

@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { Memtrace } from '@memtrace/sdk';
 import { REPO_ROOT } from '@memtrace/testing';
 import { ClientStack, createClientStack } from './client-fixtures';
 
@@ -148,6 +149,22 @@ describe('MCP server against the real stack', () => {
       expect(context.text).not.toContain(`kept ${kind} review comments short`);
     });
 
+    it('session_create takes the agent by name, or an agent id nobody registered, as the memories carry it', async () => {
+      const agent = await json(client, 'memtrace_agent_register', { name: `mcp-${kind}-planner` });
+      const byName = await json(client, 'memtrace_session_create', { agent_id: agent.name });
+      expect(byName).toMatchObject({ agent_id: agent.name, status: 'active' });
+      const byId = await json(client, 'memtrace_session_create', { agent_id: agent.id });
+      const free = await json(client, 'memtrace_session_create', { agent_id: `mcp_${kind}_helper` });
+      expect(free).toMatchObject({ agent_id: `mcp_${kind}_helper`, status: 'active' });
+
+      // One agent, by either of its names: the same sessions.
+      const memtrace = new Memtrace(env.baseUrl, env.key);
+      const ids = async (agentId: string) => (await memtrace.listSessions(agentId)).sessions.map((session) => session.id).sort();
+      expect(await ids(agent.id)).toEqual([byName.id, byId.id].sort());
+      expect(await ids(agent.name)).toEqual(await ids(agent.id));
+      expect(await ids(`mcp_${kind}_helper`)).toEqual([free.id]);
+    });
+
     it('memories: remember stores one that recall, search, memory_list and memory_get return; decide stores its reasoning', async () => {
       const agentId = `mcp-${kind}-writer`;
       const content = `the customer prefers email (${kind})`;
@@ -182,9 +199,9 @@ describe('MCP server against the real stack', () => {
       const unknownAgent = await call(client, 'memtrace_agent_get', { agent_id: 'agent_000000000000000000000000' });
       expect(unknownAgent).toEqual({ isError: true, text: 'HTTP 404: agent not found' });
 
-      const sessionForNobody = await call(client, 'memtrace_session_create', { agent_id: `mcp-${kind}-nobody` });
-      expect(sessionForNobody.isError).toBe(true);
-      expect(sessionForNobody.text).toMatch(new RegExp(`^HTTP 404: agent 'mcp-${kind}-nobody' not found`));
+      const badAgentId = await call(client, 'memtrace_session_create', { agent_id: `mcp ${kind} nobody` });
+      expect(badAgentId.isError).toBe(true);
+      expect(badAgentId.text).toMatch(/^HTTP 400: invalid agent_id: invalid ID format/);
 
       const unknownSession = await call(client, 'memtrace_session_context', { session_id: 'sess_000000000000000000000000' });
       expect(unknownSession).toEqual({ isError: true, text: 'HTTP 404: session not found' });

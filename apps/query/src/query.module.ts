@@ -3,6 +3,7 @@ import { AppConfig } from '@memtrace/config';
 import { Metrics } from '@memtrace/observability';
 import { StoreModule } from '@memtrace/store';
 import { PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AgentScope } from './agents/agent-scope';
 import { ContextQueryService } from './context/context-query.service';
 import { MemoryQueryService } from './memories/memory-query.service';
 import { MemoryReader } from './memories/memory-reader.service';
@@ -25,6 +26,7 @@ import { AgentStatsService } from './stats/agent-stats.service';
       useFactory: (config: AppConfig, metrics: Metrics) => new ReadAdmission(config.query.maxReadsPerOrg, (org) => metrics.storeReadsShed.inc({ org })),
     },
     MemoryReader,
+    AgentScope,
     MemoryQueryService,
     AgentStatsService,
     ContextQueryService,

@@ -11,6 +11,15 @@ export interface AgentRow {
   lastActiveAt: Date | null;
 }
 
+/**
+ * The agent ids that mean the same agent as `idOrName`: itself and, when it is a registered agent's
+ * id or name (`agent`), that agent's id and name. Sessions and memories carry a free-form agent id,
+ * so everything keyed by an agent matches any of these.
+ */
+export function agentAliases(idOrName: string, agent: Pick<AgentRow, 'id' | 'name'> | null): string[] {
+  return agent ? [...new Set([idOrName, agent.id, agent.name])] : [idOrName];
+}
+
 /** Registered agents; every method is scoped by org, so no caller can reach another tenant's rows. */
 @Injectable()
 export class AgentRepository {
@@ -32,14 +41,20 @@ export class AgentRepository {
     return byId ?? this.prisma.agent.findFirst({ where: { orgId, name: idOrName } });
   }
 
-  exists(orgId: string, id: string): Promise<boolean> {
-    return this.prisma.agent.count({ where: { orgId, id } }).then((n) => n > 0);
+  /** `agentAliases` of `idOrName`, looked up in the org. */
+  async aliases(orgId: string, idOrName: string): Promise<string[]> {
+    return agentAliases(idOrName, await this.findByIdOrName(orgId, idOrName));
   }
 
-  /** Deletes by id only; the agent's sessions go with it (foreign key cascade). */
-  async delete(orgId: string, id: string): Promise<boolean> {
-    const { count } = await this.prisma.agent.deleteMany({ where: { orgId, id } });
-    return count > 0;
+  /** Deletes by id only, with the sessions created under its id or its name, in one transaction. */
+  delete(orgId: string, id: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const agent = await tx.agent.findFirst({ where: { orgId, id } });
+      if (!agent) return false;
+      await tx.session.deleteMany({ where: { orgId, agentId: { in: [agent.id, agent.name] } } });
+      await tx.agent.delete({ where: { id: agent.id } });
+      return true;
+    });
   }
 
   /**

@@ -27,10 +27,10 @@ export class SessionRepository {
     return tx.session.create({ data: { ...rest, metadata: metadata as Prisma.InputJsonValue | undefined, createdAt: at, updatedAt: at } });
   }
 
-  /** Newest first, optionally one agent's (exact match), as upstream. */
-  list(orgId: string, agentId?: string): Promise<SessionRow[]> {
+  /** Newest first, optionally only those created under one of `agentIds` (an agent's aliases). */
+  list(orgId: string, agentIds?: readonly string[]): Promise<SessionRow[]> {
     return this.prisma.session.findMany({
-      where: agentId === undefined ? { orgId } : { orgId, agentId },
+      where: agentIds === undefined ? { orgId } : { orgId, agentId: { in: [...agentIds] } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     });
   }
@@ -58,7 +58,9 @@ export class SessionRepository {
     });
   }
 
-  async countByAgent(orgId: string, agentId: string): Promise<SessionCounts> {
+  /** Sessions created under any of `agentIds` (an agent's aliases). */
+  async countByAgent(orgId: string, agentIds: readonly string[]): Promise<SessionCounts> {
+    const agentId = { in: [...agentIds] };
     const [total, active] = await Promise.all([
       this.prisma.session.count({ where: { orgId, agentId } }),
       this.prisma.session.count({ where: { orgId, agentId, status: 'active' } }),

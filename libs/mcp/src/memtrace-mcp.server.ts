@@ -25,7 +25,7 @@ export const MCP_SERVER_TITLE = 'Memtrace — Memory for AI Agents';
 export const MCP_INSTRUCTIONS = [
   'Memtrace is persistent, time-stamped memory for AI agents, shared by every agent of the organisation.',
   'Always give a time window when reading memories: pass `since` (e.g. "30m", "2h", "7d") to memtrace_recall, memtrace_search, memtrace_memory_list and memtrace_session_context, choosing the shortest window that answers the question.',
-  'Register an agent once with memtrace_agent_register (or find it with memtrace_agent_get) and use the returned "id" as agent_id; start a session with memtrace_session_create to group the memories of one run.',
+  'Use one agent_id per agent for its memories and sessions: a name such as "support_agent", or the "id" memtrace_agent_register returns (an agent is found by its id or its name); start a session with memtrace_session_create to group the memories of one run.',
   'Store one fact or event per memtrace_remember call, and record decisions with their reasoning via memtrace_decide.',
 ].join('\n');
 

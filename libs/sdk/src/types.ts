@@ -133,7 +133,7 @@ export interface Session {
 }
 
 export interface CreateSessionRequest {
-  /** A registered agent's id (`agent_…`; look a name up with `getAgent`). */
+  /** The agent: a registered agent's id or name, or any agent id (`support_agent`); the session keeps it as given and its memories are written under it. */
   agent_id: string;
   metadata?: JsonObject;
 }

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AgentRepository, SessionRepository } from '@memtrace/catalog';
-import { AppError, newId } from '@memtrace/contracts';
+import { AppError, ID_PATTERN, ID_PATTERN_MESSAGE, newId } from '@memtrace/contracts';
 import { CreateSessionInput, UpdateSessionInput } from '../agents/agent-body.parser';
 import { SessionWire, toSessionWire } from '../agents/agent.mapper';
 
-/** Sessions in PostgreSQL (upstream §7.13–§7.16), always within the caller's org. */
+/**
+ * Sessions in PostgreSQL (upstream §7.13–§7.16), always within the caller's org. A session keeps the
+ * agent id it was created with: a registered agent's id or name, or a free-form id that memories
+ * carry (upstream's quick starts pass `support_agent`). Lookups by agent match any of the agent's
+ * aliases (`AgentRepository.aliases`), so an agent's sessions are the same by id and by name.
+ */
 @Injectable()
 export class SessionService {
   constructor(
@@ -13,15 +18,17 @@ export class SessionService {
   ) {}
 
   async create(orgId: string, input: CreateSessionInput): Promise<SessionWire> {
-    // Upstream surfaced a raw foreign-key error (400); a missing agent is a 404 that says what to do.
-    if (!(await this.agents.exists(orgId, input.agentId))) {
-      throw new AppError('not_found', `agent '${input.agentId}' not found`, 'sessions belong to a registered agent: POST /api/v1/agents first and use its id');
+    // A registered name may be any text; anything else must be a valid memory agent id, because the
+    // session's memories are written under it.
+    if (!ID_PATTERN.test(input.agentId) && !(await this.agents.findByIdOrName(orgId, input.agentId))) {
+      throw new AppError('bad_request', `invalid agent_id: ${ID_PATTERN_MESSAGE}`);
     }
     return toSessionWire(await this.sessions.create({ id: newId('sess'), orgId, ...input, at: new Date() }));
   }
 
   async list(orgId: string, agentId?: string): Promise<{ sessions: SessionWire[]; count: number }> {
-    const sessions = (await this.sessions.list(orgId, agentId)).map(toSessionWire);
+    const agentIds = agentId === undefined ? undefined : await this.agents.aliases(orgId, agentId);
+    const sessions = (await this.sessions.list(orgId, agentIds)).map(toSessionWire);
     return { sessions, count: sessions.length };
   }
 

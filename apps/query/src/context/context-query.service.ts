@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ContextResponse, RenderContextRequest } from '@memtrace/contracts';
+import { AgentScope } from '../agents/agent-scope';
 import { MemoryReader } from '../memories/memory-reader.service';
 import { readScopeNow as scope } from '../filters/read-scope.util';
 import { parseAgentContextRequest, parseSessionContextRequest } from './context-request.parser';
@@ -13,7 +14,10 @@ import { ContextRenderer } from './context.renderer';
 export class ContextQueryService {
   private readonly renderer = new ContextRenderer();
 
-  constructor(private readonly reader: MemoryReader) {}
+  constructor(
+    private readonly reader: MemoryReader,
+    private readonly agentScope: AgentScope,
+  ) {}
 
   async render(request: RenderContextRequest): Promise<ContextResponse> {
     const readScope = scope(request.orgId);
@@ -21,7 +25,7 @@ export class ContextQueryService {
       request.subject === 'session'
         ? parseSessionContextRequest(request.id, request.body, readScope)
         : parseAgentContextRequest(request.id, request.body, readScope);
-    const memories = await this.reader.query(parsed.query);
+    const memories = await this.reader.query(await this.agentScope.widen(parsed.query));
     const rendered = this.renderer.render(memories, parsed.subject, parsed.maxTokens);
     const subjectField = parsed.subject.kind === 'session' ? { session_id: parsed.subject.id } : { agent_id: parsed.subject.id };
     return { ...subjectField, ...rendered };

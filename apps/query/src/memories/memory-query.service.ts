@@ -11,6 +11,7 @@ import {
   toMemoryWire,
   AppError,
 } from '@memtrace/contracts';
+import { AgentScope } from '../agents/agent-scope';
 import { hasMore } from '../filters/read-limits.util';
 import { readScopeNow as scope } from '../filters/read-scope.util';
 import { parseAgentMemoriesQuery, parseListMemoriesQuery, parseSessionMemoriesQuery } from './list-memories.parser';
@@ -23,14 +24,17 @@ const MEMORY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /** The memory reads of the REST API (upstream §7.4–§7.6, §7.10, §7.17), envelopes as §4.6. */
 @Injectable()
 export class MemoryQueryService {
-  constructor(private readonly reader: MemoryReader) {}
+  constructor(
+    private readonly reader: MemoryReader,
+    private readonly agentScope: AgentScope,
+  ) {}
 
   list(request: ListMemoriesRequest): Promise<MemoryListResponse> {
     return this.page(parseListMemoriesQuery(request.params, scope(request.orgId)));
   }
 
-  agentMemories(request: AgentMemoriesRequest): Promise<MemoryListResponse> {
-    return this.page(parseAgentMemoriesQuery(request.agentId, request.params, scope(request.orgId)));
+  async agentMemories(request: AgentMemoriesRequest): Promise<MemoryListResponse> {
+    return this.page(await this.agentScope.widen(parseAgentMemoriesQuery(request.agentId, request.params, scope(request.orgId))));
   }
 
   sessionMemories(request: SessionMemoriesRequest): Promise<MemoryListResponse> {

@@ -33,6 +33,8 @@ export interface MemoryFilter {
   orgId: string;
   ids?: string[];
   agentId?: string;
+  /** Any of these agent ids: one agent's aliases (its id and its name), for agent-scoped reads. */
+  agentIds?: string[];
   sessionId?: string;
   memoryTypes?: string[];
   eventTypes?: string[];

@@ -10,9 +10,11 @@ export function registerSessionTools(server: McpServer, client: Memtrace): void 
     'memtrace_session_create',
     {
       title: 'Start a session',
-      description: 'Start a session (a run or conversation of a registered agent) to file memories under.',
+      description: 'Start a session (one run or conversation of an agent) to file memories under.',
       inputSchema: {
-        agent_id: agentId.describe('A registered agent\'s id (agent_…), as memtrace_agent_register or memtrace_agent_get return it.'),
+        agent_id: agentId.describe(
+          'The agent: a registered agent\'s id or name, or the agent id its memories carry (e.g. "support_agent"); the session keeps it as given.',
+        ),
         metadata: metadata.optional().describe('Anything worth keeping about the session (any JSON object).'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

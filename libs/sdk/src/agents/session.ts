@@ -20,7 +20,7 @@ export interface MemtraceSessionOptions {
 }
 
 export interface CreateMemtraceSessionOptions extends MemtraceSessionOptions {
-  /** A registered agent's id (`agent_…`; look a name up with `getAgent`). */
+  /** The agent the session belongs to: a registered agent's id or name, or any agent id (`support_agent`); the session keeps it as given and its memories are written under it. */
   agentId: string;
   metadata?: JsonObject;
   /** Start the history with what the agent remembers from its earlier sessions. Default true. */

@@ -21,6 +21,12 @@ describe('matchesFilter', () => {
     expect(matchesFilter(m, { orgId: 'org_a', ids: [] })).toBe(false);
     expect(matchesFilter(m, { orgId: 'org_a', ids: [m.id] })).toBe(true);
     expect(matchesFilter(m, { orgId: 'org_a', memoryTypes: [] })).toBe(false);
+    expect(matchesFilter(m, { orgId: 'org_a', agentIds: [] })).toBe(false);
+  });
+
+  it('matches any of an agent\'s aliases', () => {
+    expect(matchesFilter(m, { orgId: 'org_a', agentIds: ['agent_x', m.agentId] })).toBe(true);
+    expect(matchesFilter(m, { orgId: 'org_a', agentIds: ['agent_x', 'agent_y'] })).toBe(false);
   });
 
   it('matches content case-sensitively and literally', () => {

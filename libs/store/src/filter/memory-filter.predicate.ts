@@ -5,7 +5,7 @@ import { normalizeFilterText } from './filter-text.util';
 /**
  * The in-memory twin of the SQL WHERE clause (sql/memory-where.builder.ts), for rows that are not in
  * the store yet (the hot tier). Each rule mirrors the SQL, including its corner cases:
- * - undefined list → no constraint; empty `ids`/`memoryTypes`/`eventTypes` → matches nothing
+ * - undefined list → no constraint; empty `ids`/`agentIds`/`memoryTypes`/`eventTypes` → matches nothing
  *   (`IN ()` is false); empty `tags` → no constraint (AND over nothing);
  * - tags are matched on the stored CSV split on `,` (a tag holding a comma can never match);
  * - filter values are normalised as the builder must (NUL dropped, lone surrogates → U+FFFD).
@@ -15,6 +15,7 @@ export function matchesFilter(record: MemoryRecord, filter: MemoryFilter): boole
   if (record.orgId !== normalizeFilterText(filter.orgId)) return false;
   if (filter.ids !== undefined && !inList(record.id, filter.ids)) return false;
   if (filter.agentId !== undefined && record.agentId !== normalizeFilterText(filter.agentId)) return false;
+  if (filter.agentIds !== undefined && !inList(record.agentId, filter.agentIds)) return false;
   if (filter.sessionId !== undefined && record.sessionId !== normalizeFilterText(filter.sessionId)) return false;
   if (filter.memoryTypes !== undefined && !inList(record.memoryType, filter.memoryTypes)) return false;
   if (filter.eventTypes !== undefined && !inList(record.eventType, filter.eventTypes)) return false;

@@ -59,6 +59,7 @@ function filterFor(records: MemoryRecord[]): fc.Arbitrary<MemoryFilter> {
   const constraints = fc.record({
     ids: fc.array(fromRecords((r) => [r.id], id), { maxLength: 3 }),
     agentId: fromRecords((r) => [r.agentId], word),
+    agentIds: fc.array(fromRecords((r) => [r.agentId], word), { maxLength: 3 }),
     sessionId: fromRecords((r) => [r.sessionId], word),
     memoryTypes: fc.array(fc.oneof(fc.constantFrom(...MEMORY_TYPES), word), { maxLength: 3 }),
     eventTypes: fc.array(fromRecords((r) => [r.eventType], word), { maxLength: 2 }),
@@ -69,7 +70,7 @@ function filterFor(records: MemoryRecord[]): fc.Arbitrary<MemoryFilter> {
     untilUs: recordTime,
   });
   // A few constraints at a time: with all of them, almost every filter would select nothing.
-  const keys = ['ids', 'agentId', 'sessionId', 'memoryTypes', 'eventTypes', 'tags', 'contentContains', 'minImportance', 'sinceUs', 'untilUs'] as const;
+  const keys = ['ids', 'agentId', 'agentIds', 'sessionId', 'memoryTypes', 'eventTypes', 'tags', 'contentContains', 'minImportance', 'sinceUs', 'untilUs'] as const;
   return fc
     .tuple(fromRecords((r) => [r.orgId], orgId), constraints, fc.subarray([...keys], { maxLength: 3 }))
     .map(([org, all, chosen]) => Object.assign({ orgId: org }, ...chosen.map((key) => ({ [key]: all[key] }))) as MemoryFilter);

@@ -56,6 +56,11 @@ describe('MemorySqlBuilder', () => {
 
   it('renders an empty id or type list as FALSE and an empty tag list as no constraint', () => {
     expect(sql.where({ orgId: 'o', ids: [], memoryTypes: [], tags: [] })).toBe(`org_id = 'o' AND FALSE AND FALSE`);
+    expect(sql.where({ orgId: 'o', agentIds: [] })).toBe(`org_id = 'o' AND FALSE`);
+  });
+
+  it('matches an agent by any of its aliases', () => {
+    expect(sql.where({ orgId: 'o', agentIds: ['agent_1', "support's"] })).toBe(`org_id = 'o' AND agent_id IN ('agent_1', 'support''s')`);
   });
 
   it('builds counts with aliased aggregates', () => {
@@ -125,6 +130,7 @@ describe('MemorySqlBuilder', () => {
         orgId: hostile.filter((s) => s.replace(/\0/g, '') !== ''),
         ids: fc.array(hostile, { maxLength: 3 }),
         agentId: hostile,
+        agentIds: fc.array(hostile, { maxLength: 3 }),
         sessionId: hostile,
         memoryTypes: fc.array(hostile, { maxLength: 3 }),
         eventTypes: fc.array(hostile, { maxLength: 3 }),

@@ -21,6 +21,7 @@ export function buildMemoryWhere(filter: MemoryFilter): string {
   const clauses = [`org_id = ${stringLiteral(orgId)}`];
   if (filter.ids !== undefined) clauses.push(inClause('id', filter.ids, 'ids'));
   if (filter.agentId !== undefined) clauses.push(`agent_id = ${stringLiteral(requireText(filter.agentId, 'agentId'))}`);
+  if (filter.agentIds !== undefined) clauses.push(inClause('agent_id', filter.agentIds, 'agentIds'));
   if (filter.sessionId !== undefined) clauses.push(`session_id = ${stringLiteral(requireText(filter.sessionId, 'sessionId'))}`);
   if (filter.memoryTypes !== undefined) clauses.push(inClause('memory_type', filter.memoryTypes, 'memoryTypes'));
   if (filter.eventTypes !== undefined) clauses.push(inClause('event_type', filter.eventTypes, 'eventTypes'));
