@@ -19,7 +19,7 @@ const shared = {
     '/node_modules/(?!(.*/node_modules/)?(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|uuid)/)',
   ],
   moduleNameMapper: {
-    '^@memtrace/(catalog|config|contracts|http|mcp|observability|redis|store|tenancy|testing)$': '<rootDir>/libs/$1/src',
+    '^@memtrace/(catalog|config|contracts|http|ingest|mcp|observability|redis|store|tenancy|testing)$': '<rootDir>/libs/$1/src',
     '^@memtrace/sdk$': '<rootDir>/libs/sdk/src/index.ts',
     '^@memtrace/sdk/(.+)$': '<rootDir>/libs/sdk/src/$1/index.ts',
     // libs/sdk is ESM source: its relative imports name the emitted `.js` files.

@@ -20,7 +20,7 @@ export interface ServerOptions {
 export async function prepareAdmin(options: ServerOptions): Promise<{ app: NestFastifyApplication; listen(): Promise<void> }> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'admin' });
-  const metrics = options.metrics ?? new Metrics();
+  const metrics = options.metrics ?? new Metrics(config.metrics.orgSeries);
   let audit: AuditService | undefined;
   const http: HttpAppOptions = {
     name: 'admin',

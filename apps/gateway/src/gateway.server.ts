@@ -23,7 +23,7 @@ export interface PreparedApp {
 export async function prepareGateway(options: GatewayOptions): Promise<PreparedApp> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'gateway' });
-  const metrics = options.metrics ?? new Metrics();
+  const metrics = options.metrics ?? new Metrics(config.metrics.orgSeries);
   const http: HttpAppOptions = {
     name: 'gateway',
     host: config.http.host,

@@ -4,10 +4,10 @@ import { StoreModule } from '@memtrace/store';
 import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
 import { DeadLetterService } from './ingest/dead-letter.service';
-import { WorkerRegistry } from './tenants/worker-registry.service';
+import { IngestScheduler } from './tenants/ingest-scheduler';
 
 /** The ingest worker: per-org queue consumers that batch, write, confirm and ack. */
-@Module({ providers: [DeadLetterService, WorkerRegistry], exports: [WorkerRegistry] })
+@Module({ providers: [DeadLetterService, IngestScheduler], exports: [IngestScheduler] })
 export class IngestModule {}
 
 /** Root module of the ingest-worker process (HTTP only for /health and /metrics). */

@@ -5,7 +5,7 @@ import { Closable, createHttpApp, httpClosable, listenHttpApp } from '@memtrace/
 import { createLogger, Metrics } from '@memtrace/observability';
 import type { Logger } from 'pino';
 import { IngestWorkerModule } from './ingest-worker.module';
-import { WorkerRegistry } from './tenants/worker-registry.service';
+import { IngestScheduler } from './tenants/ingest-scheduler';
 
 /** Starts the ingest worker; the returned closables stop consuming first, then the app. */
 export interface IngestWorkerOptions {
@@ -24,11 +24,11 @@ export interface IngestWorkerOptions {
 export async function startIngestWorker(options: IngestWorkerOptions): Promise<Closable[]> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'ingest-worker' });
-  const metrics = options.metrics ?? new Metrics();
+  const metrics = options.metrics ?? new Metrics(config.metrics.orgSeries);
   const http = { name: 'ingest-worker', host: config.ingest.host, port: config.ingest.port, bodyLimitBytes: 1024, connections: config.http.connections, logger, metrics };
   const app = await createHttpApp(IngestWorkerModule.forRoot({ config, logger, metrics }, options.extraImports), http);
   await options.beforeListen?.(app);
   await listenHttpApp(app, http);
-  const registry = app.get(WorkerRegistry);
-  return [{ close: () => registry.close() }, httpClosable(app)];
+  const scheduler = app.get(IngestScheduler);
+  return [{ close: () => scheduler.close() }, httpClosable(app)];
 }

@@ -23,7 +23,7 @@ import { AgentStatsService } from './stats/agent-stats.service';
     {
       provide: ReadAdmission,
       inject: [AppConfig, Metrics],
-      useFactory: (config: AppConfig, metrics: Metrics) => new ReadAdmission(config.query.maxReadsPerOrg, (org) => metrics.storeReadsShed.inc({ org })),
+      useFactory: (config: AppConfig, metrics: Metrics) => new ReadAdmission(config.query.maxReadsPerOrg, (org) => metrics.storeReadsShed.inc({ org: metrics.org(org) })),
     },
     MemoryReader,
     AgentScope,

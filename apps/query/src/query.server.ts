@@ -29,7 +29,7 @@ export function queryTransport(config: AppConfig, logger: Logger): TcpOptions {
 export async function startQuery(options: { config: AppConfig; logger?: Logger; metrics?: Metrics }): Promise<Closable[]> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'query' });
-  const metrics = options.metrics ?? new Metrics();
+  const metrics = options.metrics ?? new Metrics(config.metrics.orgSeries);
   const transport = queryTransport(config, logger);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(QueryAppModule.forRoot({ config, logger, metrics }), {
     ...transport,

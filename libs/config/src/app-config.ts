@@ -30,6 +30,8 @@ export class AppConfig {
     batchRows: number;
     batchMs: number;
     concurrency: number;
+    /** Orgs one worker process drains at the same time (each for one turn of at most `batchRows` rows). */
+    orgSlots: number;
     idleCloseMs: number;
     shutdownTimeoutMs: number;
     lockMs: number;
@@ -55,12 +57,16 @@ export class AppConfig {
   /** Non-public hosts and CIDRs tenant admins may still bind a store to (lowercase, no trailing dot). */
   readonly storeUrlPolicy: { allow: string[] };
   /** Where this process serves /metrics; `port` unset means the app's own default. */
-  readonly metrics: { host: string; port?: number };
+  readonly metrics: { host: string; port?: number; orgSeries: { named: string[]; max: number } };
   private readonly internalSecret?: string;
 
   constructor(private readonly env: Env) {
     this.internalSecret = env.MEMTRACE_INTERNAL_SECRET || undefined;
-    this.metrics = { host: env.MEMTRACE_METRICS_HOST, port: env.MEMTRACE_METRICS_PORT };
+    this.metrics = {
+      host: env.MEMTRACE_METRICS_HOST,
+      port: env.MEMTRACE_METRICS_PORT,
+      orgSeries: { named: env.MEMTRACE_METRICS_ORGS, max: env.MEMTRACE_METRICS_MAX_ORG_SERIES },
+    };
     this.database = { url: env.DATABASE_URL };
     this.redis = { url: env.REDIS_URL, prefix: env.MEMTRACE_REDIS_PREFIX, commandTimeoutMs: env.MEMTRACE_REDIS_COMMAND_TIMEOUT_MS };
     this.masterKey = { current: env.MEMTRACE_MASTER_KEY || undefined, previous: env.MEMTRACE_MASTER_KEY_PREVIOUS || undefined };
@@ -93,6 +99,7 @@ export class AppConfig {
       batchRows: env.MEMTRACE_INGEST_BATCH_ROWS,
       batchMs: env.MEMTRACE_INGEST_BATCH_MS,
       concurrency: env.MEMTRACE_INGEST_CONCURRENCY,
+      orgSlots: env.MEMTRACE_INGEST_ORG_SLOTS,
       idleCloseMs: env.MEMTRACE_WORKER_IDLE_CLOSE_MS,
       shutdownTimeoutMs: env.MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS,
       lockMs: env.MEMTRACE_WORKER_LOCK_MS,

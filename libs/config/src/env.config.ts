@@ -57,6 +57,7 @@ export const envSchema = z.object({
   MEMTRACE_INGEST_BATCH_ROWS: positiveInt(1000),
   MEMTRACE_INGEST_BATCH_MS: positiveInt(50),
   MEMTRACE_INGEST_CONCURRENCY: positiveInt(2000),
+  MEMTRACE_INGEST_ORG_SLOTS: positiveInt(4),
   MEMTRACE_WORKER_IDLE_CLOSE_MS: positiveInt(60_000),
   MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
   MEMTRACE_WORKER_LOCK_MS: positiveInt(30_000),
@@ -67,6 +68,13 @@ export const envSchema = z.object({
   MEMTRACE_METRICS_HOST: z.string().default('127.0.0.1'),
   /** Default per app: gateway/standalone 9190, admin 9191, ingest-worker 9192, query 9193. */
   MEMTRACE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Orgs that always get per-org series (comma-separated ids). */
+  MEMTRACE_METRICS_ORGS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean)),
+  /** Further orgs with per-org series in one process (first seen); the rest share `org="_other"`. */
+  MEMTRACE_METRICS_MAX_ORG_SERIES: z.coerce.number().int().min(0).default(100),
   MEMTRACE_STORE_TIMEOUT_MS: positiveInt(10_000),
   MEMTRACE_RETRY_MAX_DELAY_MS: positiveInt(30_000),
   MEMTRACE_CONFIRM_TIMEOUT_MS: positiveInt(30_000),

@@ -36,7 +36,7 @@ export async function runServer(name: string, start: (config: AppConfig, platfor
   }
   const logger = createLogger({ level: config.log.level, name });
   routeProcessOutputToLogger(logger);
-  const metrics = new Metrics();
+  const metrics = new Metrics(config.metrics.orgSeries);
   let closables: Closable[];
   try {
     const port = config.metrics.port ?? DEFAULT_METRICS_PORTS[name] ?? 0;

@@ -1,5 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** The `org` label shared by every org beyond the per-org series a process keeps. */
+export const OTHER_ORGS = '_other';
+
+/** Which orgs get series of their own: a deployment with 10,000 orgs must not create 10,000 × n series. */
+export interface OrgSeriesPolicy {
+  /** Always their own series (MEMTRACE_METRICS_ORGS). */
+  named: readonly string[];
+  /** Further orgs with their own series, first come first served; the rest share `_other`. */
+  max: number;
+}
+
 /**
  * One Prometheus registry per process. Metric objects are created here, once, so that every module
  * of a process (and the standalone process that hosts several apps) shares the same series.
@@ -78,8 +89,24 @@ export class Metrics {
   });
   readonly queueDepth = new Gauge({
     name: 'memtrace_ingest_queue_depth',
-    help: 'Jobs waiting or delayed in an org ingest queue',
+    help: 'Jobs waiting or delayed in an org ingest queue, measured while the org has work (orgs with their own series)',
     labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+  readonly oldestJobAge = new Gauge({
+    name: 'memtrace_ingest_oldest_job_age_seconds',
+    help: 'Age of the oldest waiting job of an org ingest queue, measured while the org has a backlog (orgs with their own series)',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+  readonly activeOrgs = new Gauge({
+    name: 'memtrace_ingest_active_orgs',
+    help: 'Orgs this worker process holds a consumer for (had work within MEMTRACE_WORKER_IDLE_CLOSE_MS)',
+    registers: [this.registry],
+  });
+  readonly dueOrgs = new Gauge({
+    name: 'memtrace_ingest_due_orgs',
+    help: 'Orgs signalled as having ingest work and not yet found empty (deployment-wide)',
     registers: [this.registry],
   });
   readonly hotTierSize = new Gauge({
@@ -96,7 +123,30 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  private readonly namedOrgs: ReadonlySet<string>;
+  private readonly seriesOrgs = new Set<string>();
+
+  constructor(private readonly orgSeries: OrgSeriesPolicy = { named: [], max: 100 }) {
+    this.namedOrgs = new Set(orgSeries.named);
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * The `org` label value for an org: its id when it has a series of its own (named, or among the
+   * first `max` orgs this process labelled), `_other` otherwise. Counters stay exact in sum.
+   */
+  org(orgId: string): string {
+    if (this.seriesOrgs.has(orgId)) return orgId;
+    if (this.namedOrgs.has(orgId) || this.seriesOrgs.size < this.orgSeries.max) {
+      this.seriesOrgs.add(orgId);
+      return orgId;
+    }
+    return OTHER_ORGS;
+  }
+
+  /** Sets a per-org gauge, for orgs with a series of their own (a gauge of `_other` would mean nothing). */
+  setOrgGauge(gauge: Gauge<'org'>, orgId: string, value: number): void {
+    const org = this.org(orgId);
+    if (org !== OTHER_ORGS) gauge.set({ org }, value);
   }
 }

@@ -1,48 +1,45 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
-import { INGEST_JOB_OPTIONS, INGEST_MEMORIES_V1, IngestMemoriesV1, ingestBullPrefix, ingestOrgsKey, ingestQueueName } from '@memtrace/contracts';
-import { ErrorThrottle, LOGGER } from '@memtrace/observability';
+import { INGEST_JOB_OPTIONS, INGEST_MEMORIES_V1, IngestMemoriesV1, ingestOrgsKey } from '@memtrace/contracts';
+import { IngestQueues, ReadyOrgs } from '@memtrace/ingest';
+import { LOGGER } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
-import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 
-/** Puts one write request (1..N memories) into its org's queue as one job. */
+/**
+ * Puts one write request (1..N memories) into its org's queue as one job, then tells the workers
+ * the org has work (`ReadyOrgs`): they drain only orgs that were signalled.
+ */
 @Injectable()
 export class IngestProducer implements OnModuleDestroy {
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues: IngestQueues;
+  private readonly ready: ReadyOrgs;
   private readonly announced = new Set<string>();
-  /** Without a listener BullMQ prints each of its connection's errors with console.error. */
-  private readonly queueErrors: ErrorThrottle;
 
   constructor(
     private readonly redis: RedisService,
     private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.queueErrors = new ErrorThrottle(logger, 'ingest queue error');
+    this.queues = new IngestQueues(redis.client, config.redis.prefix, logger);
+    this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
   }
 
   async enqueue(payload: IngestMemoriesV1): Promise<void> {
-    const queue = this.queueFor(payload.orgId);
     // The first memory's id makes a retried enqueue of the same request idempotent.
-    await queue.add(INGEST_MEMORIES_V1, payload, { ...INGEST_JOB_OPTIONS, jobId: payload.memories[0].id });
+    await this.queues.get(payload.orgId).add(INGEST_MEMORIES_V1, payload, { ...INGEST_JOB_OPTIONS, jobId: payload.memories[0].id });
+    // After the job is in the queue, never before: a worker that finds the queue empty forgets the
+    // org only if no signal came after it looked (see ReadyOrgs).
+    await this.ready.signal(payload.orgId);
     if (!this.announced.has(payload.orgId)) {
+      // The registry of every org with a queue: a worker's start-up sweep finds jobs left without a
+      // signal (a gateway that died between the two steps, or queued by an older release).
       await this.redis.client.sadd(ingestOrgsKey(this.config.redis.prefix), payload.orgId);
       this.announced.add(payload.orgId);
     }
   }
 
-  private queueFor(orgId: string): Queue {
-    let queue = this.queues.get(orgId);
-    if (!queue) {
-      queue = new Queue(ingestQueueName(orgId), { connection: this.redis.client, prefix: ingestBullPrefix(this.config.redis.prefix) });
-      this.queueErrors.watch(queue, { fields: { orgId } });
-      this.queues.set(orgId, queue);
-    }
-    return queue;
-  }
-
   async onModuleDestroy() {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.queues.close();
   }
 }

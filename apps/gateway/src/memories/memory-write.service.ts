@@ -79,7 +79,7 @@ export class MemoryWriteService {
     });
     const accepted = records.filter((_, i) => claimed[i]);
     const duplicates = records.length - accepted.length;
-    if (duplicates > 0) this.metrics.dedupHits.inc({ org: orgId }, duplicates);
+    if (duplicates > 0) this.metrics.dedupHits.inc({ org: this.metrics.org(orgId) }, duplicates);
     if (!parsed.batch && accepted.length === 0) throw new AppError('conflict', 'duplicate memory');
 
     if (accepted.length > 0) await this.accept(orgId, accepted, claims.filter((_, i) => claimed[i]), requestId);
@@ -97,7 +97,7 @@ export class MemoryWriteService {
       await Promise.allSettled([this.hotTier.remove(orgId, records.map((r) => r.id)), this.dedup.release(orgId, claims)]);
       throw queueUnavailable();
     }
-    this.metrics.memoriesAccepted.inc({ org: orgId }, records.length);
+    this.metrics.memoriesAccepted.inc({ org: this.metrics.org(orgId) }, records.length);
   }
 }
 

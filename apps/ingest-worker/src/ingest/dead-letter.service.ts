@@ -33,7 +33,7 @@ export class DeadLetterService implements OnModuleDestroy {
       { orgId, queue: job.queueName, jobId: job.id, jobName: job.name, reason, kind, payload: job.data, parkedAt: new Date().toISOString() },
       { jobId: `${job.queueName}-${job.id}`, removeOnComplete: false, removeOnFail: false },
     );
-    this.metrics.deadLetters.inc({ org: orgId, reason: kind });
+    this.metrics.deadLetters.inc({ org: this.metrics.org(orgId), reason: kind });
     this.logger.error({ orgId, queue: job.queueName, jobId: job.id, kind, reason }, 'ingest job dead-lettered');
   }
 

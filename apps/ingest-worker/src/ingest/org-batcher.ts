@@ -164,7 +164,7 @@ export class OrgBatcher {
           throw new RefusedBatchError(`the store refused ${refusedWrites} writes: ${reason}`);
         }
         if (this.closing) throw new BatcherClosedError(`shutting down with unconfirmed rows: ${reason}`);
-        this.deps.metrics.ingestRetries.inc({ org: this.orgId, stage: 'write' });
+        this.deps.metrics.ingestRetries.inc({ org: this.deps.metrics.org(this.orgId), stage: 'write' });
         const delay = backoffDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxDelayMs);
         this.deps.logger.warn({ orgId: this.orgId, rows: remaining.length, attempt, delayMs: delay, err: reason }, 'store write failed; retrying');
         await sleep(delay);
@@ -172,7 +172,7 @@ export class OrgBatcher {
     }
     const ids = records.map((r) => r.id);
     await this.deps.hotTier.remove(this.orgId, ids);
-    this.deps.metrics.ingestRowsWritten.inc({ org: this.orgId }, records.length);
+    this.deps.metrics.ingestRowsWritten.inc({ org: this.deps.metrics.org(this.orgId) }, records.length);
     await this.deps.onStored?.(this.orgId, records).catch((error: Error) => {
       this.deps.logger.warn({ orgId: this.orgId, err: error.message }, 'could not record agent activity');
     });
@@ -196,7 +196,7 @@ export class OrgBatcher {
   }
 
   private async timed<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    const end = this.deps.metrics.storeLatency.startTimer({ org: this.orgId, operation });
+    const end = this.deps.metrics.storeLatency.startTimer({ org: this.deps.metrics.org(this.orgId), operation });
     try {
       return await run();
     } finally {

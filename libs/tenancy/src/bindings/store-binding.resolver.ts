@@ -68,12 +68,12 @@ export class StoreBindingResolver {
     if (!row) return { ok: false, error: noStoreBinding(orgId) };
     try {
       const token = await this.sealer.open(row);
-      this.metrics.bindingFailures.set({ org: orgId }, 0);
+      this.metrics.setOrgGauge(this.metrics.bindingFailures, orgId, 0);
       const { id, kind, url, database, measurement } = row;
       return { ok: true, binding: { id, orgId, kind, url, database, measurement, token, version: `${id}@${row.updatedAt.getTime()}` } };
     } catch (error) {
       if (!(error instanceof BindingOpenError)) throw error;
-      this.metrics.bindingFailures.set({ org: orgId }, 1);
+      this.metrics.setOrgGauge(this.metrics.bindingFailures, orgId, 1);
       this.logger.error({ orgId, reason: error.message }, 'store binding unavailable');
       return {
         ok: false,

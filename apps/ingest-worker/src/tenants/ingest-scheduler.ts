@@ -1,0 +1,274 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AgentRepository, AuditRepository } from '@memtrace/catalog';
+import { AppConfig } from '@memtrace/config';
+import { ingestBullPrefix, ingestOrgsKey, ingestQueueName, MemoryRecord } from '@memtrace/contracts';
+import { Claim, IngestQueues, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
+import { ErrorThrottle, LOGGER, Metrics, OTHER_ORGS } from '@memtrace/observability';
+import { RedisService } from '@memtrace/redis';
+import { HotTier, StoreRegistry } from '@memtrace/store';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { DeadLetterService } from '../ingest/dead-letter.service';
+import { ingestProcessor } from '../ingest/ingest.processor';
+import { OrgBatcher, RefusedBatch } from '../ingest/org-batcher';
+import { sleep } from '../ingest/retry-backoff';
+import { OrgConsumer } from './org-consumer';
+
+/**
+ * Refused writes (401/403/404…) before a batch is dead-lettered: enough to ride out a binding
+ * being replaced (the new one reaches this process within a second), few enough that a binding
+ * which can never work sends a bounded number of requests to wherever it points.
+ */
+const REFUSED_WRITE_ATTEMPTS = 5;
+/** The longest an idle worker waits for a signal before it looks again (one command per process). */
+const IDLE_WAIT_MS = 5_000;
+/** How soon an org with only delayed jobs (retry backoff) is looked at again. */
+const DELAYED_RECHECK_MS = 1_000;
+const SWEEP_INTERVAL_MS = 60_000;
+const HOUSEKEEPING_MS = 5_000;
+/** Backlog gauges of an org with work are refreshed at most this often (two commands). */
+const MEASURE_INTERVAL_MS = 1_000;
+
+/**
+ * Drains the per-org queues that have work, at a cost bounded by those orgs (design §8b): gateways
+ * signal an org after enqueueing (`ReadyOrgs`); `slots` loops per process each lease the org that
+ * has waited longest, take at most one batch of its jobs, and give it back behind the others, so a
+ * backlog of millions in one org delays another org's first write by about one turn. Every queue is
+ * consumed on the process's shared connection; one more connection blocks for signals while idle.
+ * Any number of worker processes share the orgs; BullMQ's job locks rule out double processing.
+ */
+@Injectable()
+export class IngestScheduler implements OnApplicationBootstrap {
+  private readonly consumers = new Map<string, OrgConsumer>();
+  private readonly queues: IngestQueues;
+  private readonly ready: ReadyOrgs;
+  private readonly errors: ErrorThrottle;
+  private readonly loopErrors: ErrorThrottle;
+  private blocking?: Redis;
+  private waiting?: Promise<void>;
+  private loops: Promise<void>[] = [];
+  private housekeeping?: NodeJS.Timeout;
+  private readonly lastSweep = new Map<string, number>();
+  private readonly lastMeasured = new Map<string, number>();
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+    private readonly stores: StoreRegistry,
+    private readonly hotTier: HotTier,
+    private readonly deadLetters: DeadLetterService,
+    private readonly metrics: Metrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly agents: AgentRepository,
+    private readonly audit: AuditRepository,
+  ) {
+    this.errors = new ErrorThrottle(logger, 'ingest queue error');
+    this.loopErrors = new ErrorThrottle(logger, 'ingest scheduling failed; retrying');
+    this.queues = new IngestQueues(redis.client, config.redis.prefix, logger);
+    this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
+  }
+
+  async onApplicationBootstrap() {
+    this.blocking = this.redis.connect({ maxRetriesPerRequest: null });
+    await this.signalLeftovers();
+    this.loops = Array.from({ length: this.config.ingest.orgSlots }, () => this.loop());
+    this.housekeeping = setInterval(() => void this.housekeep(), HOUSEKEEPING_MS);
+  }
+
+  /**
+   * Jobs that have no signal: queued by a release before signals existed, or by a gateway that died
+   * between enqueueing and signalling. Once per start, a few commands per org that ever had a queue.
+   */
+  private async signalLeftovers(): Promise<void> {
+    try {
+      const orgIds = await this.redis.client.smembers(ingestOrgsKey(this.config.redis.prefix));
+      const bull = ingestBullPrefix(this.config.redis.prefix);
+      for (let i = 0; i < orgIds.length; i += 200) {
+        const chunk = orgIds.slice(i, i + 200);
+        const pipeline = this.redis.client.pipeline();
+        for (const orgId of chunk) {
+          const base = `${bull}:${ingestQueueName(orgId)}`;
+          pipeline.llen(`${base}:wait`).llen(`${base}:active`).zcard(`${base}:delayed`).zcard(`${base}:prioritized`);
+        }
+        const replies = (await pipeline.exec()) ?? [];
+        for (let j = 0; j < chunk.length; j++) {
+          const pending = replies.slice(j * 4, j * 4 + 4).some(([error, count]) => !error && Number(count) > 0);
+          if (pending) await this.ready.signal(chunk[j]);
+        }
+      }
+      if (orgIds.length > 0) this.logger.info({ orgs: orgIds.length }, 'checked every known org queue for jobs without a signal');
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'could not check org queues for jobs without a signal');
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const claim = await this.ready.claim(this.config.ingest.lockMs);
+        if (claim.orgId === undefined) await this.idle(claim.nextDueInMs ?? IDLE_WAIT_MS);
+        else await this.turn(claim as Claim);
+      } catch (error) {
+        this.loopErrors.report(error as Error);
+        if (!this.stopped) await sleep(1_000);
+      }
+    }
+  }
+
+  /** Idle loops of the process share one blocking wait on the signal list. */
+  private idle(maxMs: number): Promise<void> {
+    this.waiting ??= this.ready
+      .waitForSignal(this.blocking as Redis, Math.min(IDLE_WAIT_MS, Math.max(10, maxMs)))
+      .catch(() => (this.stopped ? undefined : sleep(1_000)))
+      .finally(() => (this.waiting = undefined));
+    return this.waiting;
+  }
+
+  /** One turn: at most one batch of the org's jobs, then the lease goes back with what is left. */
+  private async turn(claim: Claim): Promise<void> {
+    let outcome: ReleaseOutcome = { kind: 'again', afterMs: DELAYED_RECHECK_MS };
+    try {
+      const consumer = this.consumerFor(claim.orgId);
+      const pulled = await consumer.pull(this.config.ingest.batchRows);
+      if (pulled.drained) outcome = await this.afterDrain(consumer);
+      else {
+        outcome = { kind: 'again', afterMs: pulled.full ? this.config.ingest.batchMs : 0 };
+        await this.measureBacklog(claim.orgId);
+      }
+    } finally {
+      await this.ready.release(claim, outcome);
+    }
+  }
+
+  /** Nothing waiting: forget the org, or look again when delayed jobs are due or held jobs may stall. */
+  private async afterDrain(consumer: OrgConsumer): Promise<ReleaseOutcome> {
+    const { orgId } = consumer;
+    const counts = await this.queues.get(orgId).getJobCounts('wait', 'prioritized', 'delayed', 'active');
+    this.metrics.setOrgGauge(this.metrics.queueDepth, orgId, counts.wait + counts.prioritized + counts.delayed);
+    this.metrics.setOrgGauge(this.metrics.oldestJobAge, orgId, 0);
+    await this.sweepHotTier(orgId);
+    if (counts.wait + counts.prioritized > 0) return { kind: 'again', afterMs: 0 };
+    if (counts.delayed > 0) return { kind: 'again', afterMs: DELAYED_RECHECK_MS };
+    // Held jobs (here or by another process) complete on their own; if their holder dies they come
+    // back after their lock expires, and someone must be looking then.
+    if (counts.active > 0) return { kind: 'again', afterMs: this.config.ingest.lockMs };
+    return { kind: 'empty' };
+  }
+
+  /** Depth and oldest waiting job of an org with a backlog, for orgs with their own series. */
+  private async measureBacklog(orgId: string) {
+    if (this.metrics.org(orgId) === OTHER_ORGS || Date.now() - (this.lastMeasured.get(orgId) ?? 0) < MEASURE_INTERVAL_MS) return;
+    this.lastMeasured.set(orgId, Date.now());
+    const queue = this.queues.get(orgId);
+    const [counts, [oldest]] = await Promise.all([queue.getJobCounts('wait', 'prioritized', 'delayed'), queue.getJobs(['wait'], 0, 0, true)]);
+    this.metrics.setOrgGauge(this.metrics.queueDepth, orgId, counts.wait + counts.prioritized + counts.delayed);
+    this.metrics.setOrgGauge(this.metrics.oldestJobAge, orgId, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+  }
+
+  private async sweepHotTier(orgId: string) {
+    this.metrics.setOrgGauge(this.metrics.hotTierSize, orgId, await this.hotTier.size(orgId));
+    const last = this.lastSweep.get(orgId) ?? 0;
+    if (Date.now() - last < SWEEP_INTERVAL_MS) return;
+    this.lastSweep.set(orgId, Date.now());
+    await this.hotTier.sweep(orgId, this.config.writes.hotTierMaxAgeMs, Date.now() * 1000);
+  }
+
+  private consumerFor(orgId: string): OrgConsumer {
+    const existing = this.consumers.get(orgId);
+    if (existing) return existing;
+    const { ingest } = this.config;
+    const batcher = new OrgBatcher(
+      orgId,
+      {
+        batchRows: ingest.batchRows,
+        batchMs: ingest.batchMs,
+        retryBaseMs: 100,
+        retryMaxDelayMs: ingest.retryMaxDelayMs,
+        confirmTimeoutMs: ingest.confirmTimeoutMs,
+        refusedWriteAttempts: REFUSED_WRITE_ATTEMPTS,
+      },
+      {
+        stores: this.stores,
+        hotTier: this.hotTier,
+        metrics: this.metrics,
+        logger: this.logger,
+        onStored: (org, records) => this.recordActivity(org, records),
+        onRefused: (org, batch) => this.recordRefused(org, batch),
+      },
+    );
+    const consumer = new OrgConsumer(
+      orgId,
+      batcher,
+      { redisPrefix: this.config.redis.prefix, lockMs: ingest.lockMs, maxInFlightJobs: ingest.concurrency },
+      {
+        client: this.redis.client,
+        logger: this.logger,
+        errors: this.errors,
+        process: ingestProcessor(orgId, batcher, this.deadLetters),
+        onFailed: (job, error, final) => this.onFailed(orgId, job, error, final),
+      },
+    );
+    this.consumers.set(orgId, consumer);
+    this.logger.info({ orgId }, 'ingest consumer started');
+    return consumer;
+  }
+
+  private async onFailed(orgId: string, job: Job, error: Error, final: boolean): Promise<void> {
+    // Re-deliveries exhausted (crash loops, shutdowns): park it rather than let it sit failed unseen.
+    if (final && error.name !== 'UnrecoverableError') await this.deadLetters.park(orgId, job, error.message, 'exhausted');
+    // A retry waits in the delayed set: the org must be looked at again when it is due.
+    if (!final) await this.ready.signal(orgId);
+  }
+
+  /** Gauges, and consumers of orgs without work for `idleCloseMs` closed: memory follows the active orgs. */
+  private async housekeep() {
+    this.metrics.activeOrgs.set(this.consumers.size);
+    this.metrics.dueOrgs.set(await this.ready.dueCount().catch(() => 0));
+    const now = Date.now();
+    for (const [orgId, consumer] of this.consumers) {
+      if (consumer.idle && now - consumer.lastActiveAt > this.config.ingest.idleCloseMs) {
+        this.consumers.delete(orgId);
+        this.lastSweep.delete(orgId);
+        this.lastMeasured.delete(orgId);
+        await consumer.close();
+        this.logger.info({ orgId }, 'ingest consumer closed');
+      }
+    }
+  }
+
+  /**
+   * SIGTERM: stop taking jobs, finish and confirm the open batches, exit within the timeout. Jobs
+   * still unconfirmed at the deadline keep their place in Redis and are re-delivered later.
+   */
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.housekeeping);
+    this.blocking?.disconnect();
+    await Promise.all(this.loops);
+    const consumers = [...this.consumers.values()];
+    const graceful = Promise.all(consumers.map((consumer) => consumer.close()));
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.config.ingest.shutdownTimeoutMs).unref());
+    if ((await Promise.race([graceful, deadline])) === 'timeout') {
+      this.logger.warn('shutdown timeout reached; unconfirmed jobs will be re-delivered');
+      await Promise.all(consumers.map((consumer) => consumer.close(true)));
+    }
+    await this.queues.close();
+  }
+
+  /**
+   * The tenant's admins see in their audit log that their binding refuses writes and how many rows
+   * went to the dead letters; only the status, since what the store said is for the operator's log.
+   */
+  private recordRefused(orgId: string, batch: RefusedBatch): Promise<void> {
+    return this.audit.record({ actor: 'ingest-worker', orgId, action: 'store-binding.writes-refused', target: null, outcome: 'failed', detail: { ...batch } });
+  }
+
+  /** Agents' `last_active_at` follows their stored memories (upstream never set it). */
+  private recordActivity(orgId: string, records: readonly MemoryRecord[]): Promise<void> {
+    const latest = new Map<string, number>();
+    for (const r of records) latest.set(r.agentId, Math.max(latest.get(r.agentId) ?? 0, r.timeUs));
+    return this.agents.touchLastActive(orgId, new Map([...latest].map(([agent, us]) => [agent, new Date(Math.floor(us / 1000))])));
+  }
+}

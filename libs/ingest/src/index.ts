@@ -1,0 +1,2 @@
+export * from './ready-orgs';
+export * from './ingest-queues';
