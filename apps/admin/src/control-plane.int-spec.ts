@@ -115,6 +115,16 @@ describe('control plane (real PostgreSQL and Redis)', () => {
       await get(PrismaService).storeBinding.delete({ where: { orgId: b.id } });
     });
 
+    it('binds many orgs at once with a master key no binding used yet (one key version, no conflict)', async () => {
+      const fresh = await contextWith({ MEMTRACE_MASTER_KEY: generateMasterKey() });
+      const orgs = await Promise.all(Array.from({ length: 8 }, (_, i) => fresh.get(OrganizationService).create(actor, `concurrent-${i}`)));
+      const rows = await Promise.all(orgs.map((org) => fresh.get(StoreBindingService).set(actor, org.id, arc(`tok-${org.id}`), { replace: false })));
+      expect(new Set(rows.map((row) => row.keyVersion)).size).toBe(1);
+      for (const org of orgs) await expect(fresh.get(StoreBindingResolver).resolve(org.id)).resolves.toMatchObject({ token: `tok-${org.id}` });
+      // Sealed under a key the other tests' processes do not hold.
+      for (const org of orgs) await fresh.get(OrganizationService).delete(actor, org.id);
+    });
+
     it('names the key version when a process holds the wrong master key', async () => {
       const org = await get(OrganizationService).create(actor, 'wrongkey-co');
       await get(StoreBindingService).set(actor, org.id, arc('tok-abcdefgh'), { replace: false });

@@ -59,17 +59,18 @@ export class AgentRepository {
 
   /**
    * Records the newest activity of agents named in stored memories (a memory's `agent_id` is
-   * free-form: it may be a registered agent's id or its name). One statement per batch; it only
-   * moves forward, so concurrent workers cannot set it back.
+   * free-form: it may be a registered agent's id or its name), for any number of orgs in one
+   * statement. It only moves forward, so concurrent workers cannot set it back.
    */
-  async touchLastActive(orgId: string, activity: ReadonlyMap<string, Date>): Promise<void> {
-    if (activity.size === 0) return;
-    const keys = [...activity.keys()];
-    const times = keys.map((key) => (activity.get(key) as Date).toISOString());
+  async touchLastActive(activity: ReadonlyArray<{ orgId: string; agentKey: string; at: Date }>): Promise<void> {
+    if (activity.length === 0) return;
+    const orgs = activity.map((a) => a.orgId);
+    const keys = activity.map((a) => a.agentKey);
+    const times = activity.map((a) => a.at.toISOString());
     await this.prisma.$executeRaw`
       UPDATE agents AS a SET last_active_at = v.at
-      FROM (SELECT unnest(${keys}::text[]) AS key, unnest(${times}::timestamptz[]) AS at) AS v
-      WHERE a.org_id = ${orgId} AND (a.id = v.key OR a.name = v.key)
+      FROM (SELECT unnest(${orgs}::text[]) AS org, unnest(${keys}::text[]) AS key, unnest(${times}::timestamptz[]) AS at) AS v
+      WHERE a.org_id = v.org AND (a.id = v.key OR a.name = v.key)
         AND (a.last_active_at IS NULL OR a.last_active_at < v.at)`;
   }
 }

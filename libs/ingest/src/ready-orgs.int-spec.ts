@@ -56,6 +56,14 @@ describe('ReadyOrgs (real Redis; a gateway and two workers as separate connectio
     expect((await claimed(b)).orgId).toBe('org_1');
   });
 
+  it('a signal during a turn makes the org due at once, even when the turn asked to look again later', async () => {
+    await gateway.signal('org_1');
+    const claim = await claimed(a);
+    await gateway.signal('org_1'); // a job added while worker A held the org
+    await a.release(claim, { kind: 'again', afterMs: 30_000 });
+    expect((await claimed(b)).orgId).toBe('org_1');
+  });
+
   it('an org with work left goes behind the orgs that were waiting (round robin)', async () => {
     await gateway.signal('org_busy');
     const busy = await claimed(a);

@@ -38,6 +38,12 @@ export type ReleaseOutcome =
 const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local function at(us) return string.format('%.0f', us) end`;
 
+/**
+ * Wake-ups kept for idle workers. A few are enough: a woken worker keeps claiming until nothing is
+ * due, and more would only cost idle workers a claim each after a burst.
+ */
+const WAKE_TOKENS = 16;
+
 /** KEYS: due, seq, wake. ARGV: org. */
 const SIGNAL = `${NOW}
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
@@ -45,7 +51,7 @@ local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if (not due) or tonumber(due) > now then
   redis.call('ZADD', KEYS[1], at(now), ARGV[1])
   redis.call('LPUSH', KEYS[3], ARGV[1])
-  redis.call('LTRIM', KEYS[3], 0, 999)
+  redis.call('LTRIM', KEYS[3], 0, ${WAKE_TOKENS - 1})
 end
 return 1`;
 
@@ -71,19 +77,23 @@ if lease[2] and redis.call('ZSCORE', KEYS[1], lease[1]) and ((not nextAt) or ton
 if nextAt then return {false, tostring(math.max(0, math.ceil((nextAt - now) / 1000)))} end
 return {false}`;
 
-/** KEYS: due, seq, leases. ARGV: org, seq at claim, '' (found empty) or ms until due again. */
+/**
+ * KEYS: due, seq, leases, wake. ARGV: org, seq at claim, '' (found empty) or ms until due again.
+ * A signal that came during the turn makes the org due at once, whatever the turn asked for. Work
+ * due at once wakes an idle worker, which may take the org while this one takes another.
+ */
 const RELEASE = `${NOW}
 redis.call('ZREM', KEYS[3], ARGV[1])
-if ARGV[3] == '' then
-  if (redis.call('HGET', KEYS[2], ARGV[1]) or '0') == ARGV[2] then
-    redis.call('ZREM', KEYS[1], ARGV[1])
-    redis.call('HDEL', KEYS[2], ARGV[1])
-    return 1
-  end
-  redis.call('ZADD', KEYS[1], at(now), ARGV[1])
-  return 0
+local signalled = (redis.call('HGET', KEYS[2], ARGV[1]) or '0') ~= ARGV[2]
+if ARGV[3] == '' and not signalled then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  return 1
 end
-redis.call('ZADD', KEYS[1], at(now + tonumber(ARGV[3]) * 1000), ARGV[1])
+local after = 0
+if ARGV[3] ~= '' and not signalled then after = tonumber(ARGV[3]) end
+redis.call('ZADD', KEYS[1], at(now + after * 1000), ARGV[1])
+if after == 0 and redis.call('LLEN', KEYS[4]) < ${WAKE_TOKENS} then redis.call('LPUSH', KEYS[4], ARGV[1]) end
 return 0`;
 
 /** KEYS: leases. ARGV: org, lease ms. Extends a held lease; 0 if it was lost. */
@@ -95,7 +105,7 @@ return 1`;
 type Scripted = Redis & {
   memtraceReadySignal(due: string, seq: string, wake: string, orgId: string): Promise<number>;
   memtraceReadyClaim(due: string, seq: string, leases: string, leaseMs: number): Promise<[string | null, string?]>;
-  memtraceReadyRelease(due: string, seq: string, leases: string, orgId: string, seq0: string, againMs: string): Promise<number>;
+  memtraceReadyRelease(due: string, seq: string, leases: string, wake: string, orgId: string, seq0: string, againMs: string): Promise<number>;
   memtraceReadyRenew(leases: string, orgId: string, leaseMs: number): Promise<number>;
 };
 
@@ -108,7 +118,7 @@ export class ReadyOrgs {
     this.keys = { due: `${base}:due`, seq: `${base}:seq`, leases: `${base}:leases`, wake: `${base}:wake` };
     client.defineCommand('memtraceReadySignal', { numberOfKeys: 3, lua: SIGNAL });
     client.defineCommand('memtraceReadyClaim', { numberOfKeys: 3, lua: CLAIM });
-    client.defineCommand('memtraceReadyRelease', { numberOfKeys: 3, lua: RELEASE });
+    client.defineCommand('memtraceReadyRelease', { numberOfKeys: 4, lua: RELEASE });
     client.defineCommand('memtraceReadyRenew', { numberOfKeys: 1, lua: RENEW });
     this.client = client as Scripted;
   }
@@ -128,7 +138,7 @@ export class ReadyOrgs {
   /** Gives the lease back; true when the org was forgotten (no work left, no signal since the claim). */
   async release(claim: Claim, outcome: ReleaseOutcome): Promise<boolean> {
     const again = outcome.kind === 'empty' ? '' : String(Math.max(0, Math.round(outcome.afterMs)));
-    return (await this.client.memtraceReadyRelease(this.keys.due, this.keys.seq, this.keys.leases, claim.orgId, claim.seq, again)) === 1;
+    return (await this.client.memtraceReadyRelease(this.keys.due, this.keys.seq, this.keys.leases, this.keys.wake, claim.orgId, claim.seq, again)) === 1;
   }
 
   /** Extends a lease while a turn lasts; false if it had been taken away (it expired). */
@@ -140,8 +150,8 @@ export class ReadyOrgs {
    * Blocks on `connection` (a dedicated one: it blocks) until an org becomes due or `timeoutMs`
    * passes. Several waiters may share one wake-up; each then tries to claim.
    */
-  async waitForSignal(connection: Redis, timeoutMs: number): Promise<void> {
-    await connection.blpop(this.keys.wake, Math.max(0.01, timeoutMs / 1000));
+  async waitForSignal(connection: Redis, timeoutMs: number): Promise<boolean> {
+    return (await connection.blpop(this.keys.wake, Math.max(0.01, timeoutMs / 1000))) !== null;
   }
 
   /** How many orgs are due or held (for metrics); one round trip. */

@@ -56,7 +56,8 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
 
   /** A further connection (a subscriber, a blocking consumer) closed with the service. */
   connect(options: RedisOptions = {}): Redis {
-    const connection = new Redis(this.config.redis.url, { connectTimeout: 2_000, ...options });
+    // Named after the process, so `CLIENT LIST` shows which process holds which connections.
+    const connection = new Redis(this.config.redis.url, { connectTimeout: 2_000, connectionName: `memtrace-${process.pid}`, ...options });
     // ioredis reconnects on its own; without a listener an outage would print an unhandled-error trace.
     if (this.errors) this.errors.watch(connection, { recoveredOn: 'ready' });
     else connection.on('error', () => undefined);

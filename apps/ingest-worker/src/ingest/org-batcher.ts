@@ -31,6 +31,8 @@ export interface BatcherDeps {
   onStored?: (orgId: string, records: readonly MemoryRecord[]) => Promise<void>;
   /** Told once per batch given up on (the audit trail); its failure does not change the outcome. */
   onRefused?: (orgId: string, batch: RefusedBatch) => Promise<void>;
+  /** Shared by the process's batchers; a batcher of its own by default. */
+  visibility?: VisibilityEstimate;
 }
 
 /** The store refused these rows as invalid: retrying cannot help, the job goes to the dead letters. */
@@ -43,6 +45,20 @@ export class PoisonBatchError extends Error {}
  */
 export class RefusedBatchError extends Error {}
 
+/**
+ * How long after a write rows tend to become visible (Arc buffers writes for a while, DuckDB shows
+ * them at once), learnt from confirmed batches and shared by a process's batchers: an org with a few
+ * writes never has enough batches of its own to learn it.
+ */
+export class VisibilityEstimate {
+  ms = 0;
+
+  /** Found at the first poll: try a little sooner next time; found later: start about then. */
+  learn(poll: number, elapsedMs: number) {
+    this.ms = poll === 0 ? this.ms * 0.9 : Math.min(MAX_FIRST_CONFIRM_MS, 0.5 * this.ms + 0.5 * elapsedMs);
+  }
+}
+
 /** The process is shutting down before the rows were confirmed: the job must be re-delivered. */
 export class BatcherClosedError extends Error {}
 
@@ -53,6 +69,8 @@ interface Pending {
 }
 
 const CONFIRM_POLL_MS = [0, 20, 50, 100, 200, 400, 800];
+/** The first confirmation poll never waits longer than this, whatever the store did before. */
+const MAX_FIRST_CONFIRM_MS = 1_000;
 
 /**
  * Gathers the rows of many jobs of one org into store batches (size or age trigger), writes each
@@ -66,12 +84,15 @@ export class OrgBatcher {
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private closing = false;
+  private readonly visibility: VisibilityEstimate;
 
   constructor(
     readonly orgId: string,
     private readonly settings: BatcherSettings,
     private readonly deps: BatcherDeps,
-  ) {}
+  ) {
+    this.visibility = deps.visibility ?? new VisibilityEstimate();
+  }
 
   /** Resolves when the rows are durably in the store and visible; rejects with a typed error otherwise. */
   submit(records: MemoryRecord[]): Promise<void> {
@@ -178,12 +199,18 @@ export class OrgBatcher {
     });
   }
 
-  /** Polls the batch's ids (one query, bounded by its time range) until all are visible; returns the missing rows. */
+  /**
+   * Polls the batch's ids (one query, bounded by its time range) until all are visible; returns the
+   * missing rows. The first poll waits about as long as rows took to become visible before
+   * (`VisibilityEstimate`), so a batch usually costs one
+   * confirmation query, not one per step of the schedule: with thousands of orgs writing small
+   * batches, those queries were most of the store's load.
+   */
   private async confirm(store: MemoryStore, records: MemoryRecord[]): Promise<MemoryRecord[]> {
     let missing = records;
     const started = Date.now();
     for (let poll = 0; missing.length > 0; poll++) {
-      const wait = CONFIRM_POLL_MS[Math.min(poll, CONFIRM_POLL_MS.length - 1)];
+      const wait = poll === 0 ? Math.round(this.visibility.ms) : CONFIRM_POLL_MS[Math.min(poll, CONFIRM_POLL_MS.length - 1)];
       if (Date.now() - started + wait > this.settings.confirmTimeoutMs) break;
       if (wait > 0) await sleep(wait);
       const times = missing.map((r) => r.timeUs);
@@ -191,9 +218,11 @@ export class OrgBatcher {
         store.findVisibleIds(this.orgId, missing.map((r) => r.id), Math.min(...times), Math.max(...times)),
       );
       missing = missing.filter((r) => !visible.has(r.id));
+      if (missing.length === 0) this.visibility.learn(poll, Date.now() - started);
     }
     return missing;
   }
+
 
   private async timed<T>(operation: string, run: () => Promise<T>): Promise<T> {
     const end = this.deps.metrics.storeLatency.startTimer({ org: this.deps.metrics.org(this.orgId), operation });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AgentRepository, AuditRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
-import { ingestBullPrefix, ingestOrgsKey, ingestQueueName, MemoryRecord } from '@memtrace/contracts';
+import { ingestBullPrefix, ingestOrgsKey, ingestQueueName } from '@memtrace/contracts';
 import { Claim, IngestQueues, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics, OTHER_ORGS } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
@@ -9,9 +9,10 @@ import { HotTier, StoreRegistry } from '@memtrace/store';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { AgentActivity } from '../ingest/agent-activity';
 import { DeadLetterService } from '../ingest/dead-letter.service';
 import { ingestProcessor } from '../ingest/ingest.processor';
-import { OrgBatcher, RefusedBatch } from '../ingest/org-batcher';
+import { OrgBatcher, RefusedBatch, VisibilityEstimate } from '../ingest/org-batcher';
 import { sleep } from '../ingest/retry-backoff';
 import { OrgConsumer } from './org-consumer';
 
@@ -21,12 +22,15 @@ import { OrgConsumer } from './org-consumer';
  * which can never work sends a bounded number of requests to wherever it points.
  */
 const REFUSED_WRITE_ATTEMPTS = 5;
-/** The longest an idle worker waits for a signal before it looks again (one command per process). */
-const IDLE_WAIT_MS = 5_000;
+/**
+ * The longest an idle worker waits for a signal before it looks again. Only a safety net: signals
+ * wake it, and a claim that finds nothing says when a delayed org or an expiring lease is due.
+ */
+const IDLE_WAIT_MS = 30_000;
 /** How soon an org with only delayed jobs (retry backoff) is looked at again. */
 const DELAYED_RECHECK_MS = 1_000;
 const SWEEP_INTERVAL_MS = 60_000;
-const HOUSEKEEPING_MS = 5_000;
+const HOUSEKEEPING_MS = 15_000;
 /** Backlog gauges of an org with work are refreshed at most this often (two commands). */
 const MEASURE_INTERVAL_MS = 1_000;
 
@@ -45,8 +49,11 @@ export class IngestScheduler implements OnApplicationBootstrap {
   private readonly ready: ReadyOrgs;
   private readonly errors: ErrorThrottle;
   private readonly loopErrors: ErrorThrottle;
+  private readonly activity: AgentActivity;
+  private readonly visibility = new VisibilityEstimate();
   private blocking?: Redis;
-  private waiting?: Promise<void>;
+  /** The idle loops' shared wait: true when a signal ended it, false on a timeout. */
+  private waiting?: Promise<boolean>;
   private loops: Promise<void>[] = [];
   private housekeeping?: NodeJS.Timeout;
   private readonly lastSweep = new Map<string, number>();
@@ -68,6 +75,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
     this.loopErrors = new ErrorThrottle(logger, 'ingest scheduling failed; retrying');
     this.queues = new IngestQueues(redis.client, config.redis.prefix, logger);
     this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
+    this.activity = new AgentActivity(agents, logger);
   }
 
   async onApplicationBootstrap() {
@@ -105,10 +113,11 @@ export class IngestScheduler implements OnApplicationBootstrap {
   }
 
   private async loop(): Promise<void> {
+    let claimNext = true;
     while (!this.stopped) {
       try {
-        const claim = await this.ready.claim(this.config.ingest.lockMs);
-        if (claim.orgId === undefined) await this.idle(claim.nextDueInMs ?? IDLE_WAIT_MS);
+        const claim = claimNext ? await this.ready.claim(this.config.ingest.lockMs) : {};
+        if (claim.orgId === undefined) claimNext = await this.idle('nextDueInMs' in claim ? claim.nextDueInMs : undefined);
         else await this.turn(claim as Claim);
       } catch (error) {
         this.loopErrors.report(error as Error);
@@ -117,13 +126,19 @@ export class IngestScheduler implements OnApplicationBootstrap {
     }
   }
 
-  /** Idle loops of the process share one blocking wait on the signal list. */
-  private idle(maxMs: number): Promise<void> {
-    this.waiting ??= this.ready
-      .waitForSignal(this.blocking as Redis, Math.min(IDLE_WAIT_MS, Math.max(10, maxMs)))
-      .catch(() => (this.stopped ? undefined : sleep(1_000)))
+  /**
+   * Idle loops of the process share one blocking wait on the signal list. After a signal they all
+   * try to claim; after a timeout only the loop that waited does, so an idle process costs a few
+   * commands per IDLE_WAIT_MS whatever its number of loops. Resolves to "claim next".
+   */
+  private idle(dueInMs: number | undefined): Promise<boolean> {
+    if (this.waiting) return this.waiting;
+    const wait = Math.min(IDLE_WAIT_MS, Math.max(10, dueInMs ?? IDLE_WAIT_MS));
+    this.waiting = this.ready
+      .waitForSignal(this.blocking as Redis, wait)
+      .catch(() => (this.stopped ? false : sleep(1_000).then(() => false)))
       .finally(() => (this.waiting = undefined));
-    return this.waiting;
+    return this.waiting.then(() => true);
   }
 
   /** One turn: at most one batch of the org's jobs, then the lease goes back with what is left. */
@@ -135,7 +150,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
       if (pulled.drained) outcome = await this.afterDrain(consumer);
       else {
         outcome = { kind: 'again', afterMs: pulled.full ? this.config.ingest.batchMs : 0 };
-        await this.measureBacklog(claim.orgId);
+        await this.maintain(claim.orgId);
       }
     } finally {
       await this.ready.release(claim, outcome);
@@ -145,34 +160,39 @@ export class IngestScheduler implements OnApplicationBootstrap {
   /** Nothing waiting: forget the org, or look again when delayed jobs are due or held jobs may stall. */
   private async afterDrain(consumer: OrgConsumer): Promise<ReleaseOutcome> {
     const { orgId } = consumer;
+    await this.maintain(orgId);
+    // Jobs held here complete on their own (a retry signals again); if this process dies they come
+    // back once their lock expires, and someone must be looking then.
+    if (consumer.heldJobs > 0) return { kind: 'again', afterMs: this.config.ingest.lockMs };
     const counts = await this.queues.get(orgId).getJobCounts('wait', 'prioritized', 'delayed', 'active');
-    this.metrics.setOrgGauge(this.metrics.queueDepth, orgId, counts.wait + counts.prioritized + counts.delayed);
-    this.metrics.setOrgGauge(this.metrics.oldestJobAge, orgId, 0);
-    await this.sweepHotTier(orgId);
     if (counts.wait + counts.prioritized > 0) return { kind: 'again', afterMs: 0 };
     if (counts.delayed > 0) return { kind: 'again', afterMs: DELAYED_RECHECK_MS };
-    // Held jobs (here or by another process) complete on their own; if their holder dies they come
-    // back after their lock expires, and someone must be looking then.
     if (counts.active > 0) return { kind: 'again', afterMs: this.config.ingest.lockMs };
     return { kind: 'empty' };
   }
 
-  /** Depth and oldest waiting job of an org with a backlog, for orgs with their own series. */
-  private async measureBacklog(orgId: string) {
-    if (this.metrics.org(orgId) === OTHER_ORGS || Date.now() - (this.lastMeasured.get(orgId) ?? 0) < MEASURE_INTERVAL_MS) return;
-    this.lastMeasured.set(orgId, Date.now());
-    const queue = this.queues.get(orgId);
-    const [counts, [oldest]] = await Promise.all([queue.getJobCounts('wait', 'prioritized', 'delayed'), queue.getJobs(['wait'], 0, 0, true)]);
-    this.metrics.setOrgGauge(this.metrics.queueDepth, orgId, counts.wait + counts.prioritized + counts.delayed);
-    this.metrics.setOrgGauge(this.metrics.oldestJobAge, orgId, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
-  }
-
-  private async sweepHotTier(orgId: string) {
-    this.metrics.setOrgGauge(this.metrics.hotTierSize, orgId, await this.hotTier.size(orgId));
-    const last = this.lastSweep.get(orgId) ?? 0;
-    if (Date.now() - last < SWEEP_INTERVAL_MS) return;
-    this.lastSweep.set(orgId, Date.now());
-    await this.hotTier.sweep(orgId, this.config.writes.hotTierMaxAgeMs, Date.now() * 1000);
+  /**
+   * At most once per MEASURE_INTERVAL_MS per org with work: its backlog gauges (orgs with their own
+   * series only) and, once a minute, the hot-tier sweep of rows that outlived their confirmation.
+   */
+  private async maintain(orgId: string) {
+    const now = Date.now();
+    if (now - (this.lastMeasured.get(orgId) ?? 0) < MEASURE_INTERVAL_MS) return;
+    this.lastMeasured.set(orgId, now);
+    if (this.metrics.org(orgId) !== OTHER_ORGS) {
+      const queue = this.queues.get(orgId);
+      const [counts, [oldest], hot] = await Promise.all([
+        queue.getJobCounts('wait', 'prioritized', 'delayed'),
+        queue.getJobs(['wait'], 0, 0, true),
+        this.hotTier.size(orgId),
+      ]);
+      this.metrics.setOrgGauge(this.metrics.queueDepth, orgId, counts.wait + counts.prioritized + counts.delayed);
+      this.metrics.setOrgGauge(this.metrics.oldestJobAge, orgId, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
+      this.metrics.setOrgGauge(this.metrics.hotTierSize, orgId, hot);
+    }
+    if (now - (this.lastSweep.get(orgId) ?? 0) < SWEEP_INTERVAL_MS) return;
+    this.lastSweep.set(orgId, now);
+    await this.hotTier.sweep(orgId, this.config.writes.hotTierMaxAgeMs, now * 1000);
   }
 
   private consumerFor(orgId: string): OrgConsumer {
@@ -194,8 +214,9 @@ export class IngestScheduler implements OnApplicationBootstrap {
         hotTier: this.hotTier,
         metrics: this.metrics,
         logger: this.logger,
-        onStored: (org, records) => this.recordActivity(org, records),
+        onStored: async (org, records) => this.activity.record(org, records),
         onRefused: (org, batch) => this.recordRefused(org, batch),
+        visibility: this.visibility,
       },
     );
     const consumer = new OrgConsumer(
@@ -255,6 +276,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
       await Promise.all(consumers.map((consumer) => consumer.close(true)));
     }
     await this.queues.close();
+    await this.activity.close();
   }
 
   /**
@@ -263,12 +285,5 @@ export class IngestScheduler implements OnApplicationBootstrap {
    */
   private recordRefused(orgId: string, batch: RefusedBatch): Promise<void> {
     return this.audit.record({ actor: 'ingest-worker', orgId, action: 'store-binding.writes-refused', target: null, outcome: 'failed', detail: { ...batch } });
-  }
-
-  /** Agents' `last_active_at` follows their stored memories (upstream never set it). */
-  private recordActivity(orgId: string, records: readonly MemoryRecord[]): Promise<void> {
-    const latest = new Map<string, number>();
-    for (const r of records) latest.set(r.agentId, Math.max(latest.get(r.agentId) ?? 0, r.timeUs));
-    return this.agents.touchLastActive(orgId, new Map([...latest].map(([agent, us]) => [agent, new Date(Math.floor(us / 1000))])));
   }
 }
