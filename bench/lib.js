@@ -73,7 +73,9 @@ function startApp(app, env, expected) {
       if (expected.every((name) => ports[name])) {
         clearTimeout(timer);
         child.stderr.removeAllListeners('data');
-        child.stderr.resume();
+        // BENCH_LOG_DIR=<dir> keeps each app's log (<dir>/<app>-<pid>.log) for a look after the run.
+        if (process.env.BENCH_LOG_DIR) child.stderr.pipe(require('node:fs').createWriteStream(join(process.env.BENCH_LOG_DIR, `${app}-${child.pid}.log`)));
+        else child.stderr.resume();
         resolve({ child, ports, stdout: () => stdout, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
       }
     });
