@@ -59,7 +59,7 @@ async function batchEndToEnd(gatewayUrl, workerUrl, key) {
 }
 
 async function rawAppendRate() {
-  const { DuckDbMemoryStore } = require(join(root, 'dist/libs/store/src'));
+  const { DuckDbMemoryStore } = require(join(root, 'dist/libs/store/src/duckdb/duckdb.adapter'));
   const path = join(mkdtempSync(join(os.tmpdir(), 'memtrace-raw-')), 'raw.duckdb');
   const store = await DuckDbMemoryStore.open({ path, measurement: 'events' });
   const { v7 } = require('uuid');

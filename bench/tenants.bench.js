@@ -119,8 +119,8 @@ async function main() {
       await sleep(3_000);
       const idle = await idlePhase(redis, worker.child.pid);
       const heap = (await metric(workerMetrics, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
-      const external = (await metric(workerMetrics, 'nodejs_external_memory_bytes')) / 2 ** 20;
-      process.stderr.write(`  worker heap used ${heap.toFixed(0)} MiB, external ${external.toFixed(0)} MiB, RSS ${idle.rss.toFixed(0)} MiB\n`);
+      const heapTotal = (await metric(workerMetrics, 'nodejs_heap_size_total_bytes')) / 2 ** 20;
+      process.stderr.write(`  worker heap used ${heap.toFixed(0)} MiB of ${heapTotal.toFixed(0)} MiB, RSS ${idle.rss.toFixed(0)} MiB\n`);
       rows.push({ orgs, storedPerSecond: WRITES / seconds, connections, ...idle });
     }
     const base = rows[0].storedPerSecond;

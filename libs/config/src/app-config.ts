@@ -4,7 +4,8 @@ import { ConfigError, Env, loadEnv } from './env.config';
 /** Typed, nested view of the environment, injected where needed (token `AppConfig`). */
 export class AppConfig {
   readonly database: { url: string };
-  readonly redis: { url: string; prefix: string; commandTimeoutMs: number };
+  /** `clusterNodes` non-empty: a Redis Cluster (and `url` is not used). */
+  readonly redis: { url: string; clusterNodes: Array<{ host: string; port: number }>; prefix: string; commandTimeoutMs: number };
   readonly masterKey: { current?: string; previous?: string };
   readonly http: {
     host: string;
@@ -68,7 +69,12 @@ export class AppConfig {
       orgSeries: { named: env.MEMTRACE_METRICS_ORGS, max: env.MEMTRACE_METRICS_MAX_ORG_SERIES },
     };
     this.database = { url: env.DATABASE_URL };
-    this.redis = { url: env.REDIS_URL, prefix: env.MEMTRACE_REDIS_PREFIX, commandTimeoutMs: env.MEMTRACE_REDIS_COMMAND_TIMEOUT_MS };
+    this.redis = {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES,
+      prefix: env.MEMTRACE_REDIS_PREFIX,
+      commandTimeoutMs: env.MEMTRACE_REDIS_COMMAND_TIMEOUT_MS,
+    };
     this.masterKey = { current: env.MEMTRACE_MASTER_KEY || undefined, previous: env.MEMTRACE_MASTER_KEY_PREVIOUS || undefined };
     this.http = {
       host: env.MEMTRACE_SERVER_HOST,

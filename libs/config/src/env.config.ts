@@ -28,6 +28,27 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
     .default('memtrace'),
+  /**
+   * A Redis Cluster instead of REDIS_URL: some of its nodes, `host:port` comma-separated (the rest
+   * are discovered). Every key of one org then carries the org as a hash tag (design §8b).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .default('')
+    .transform((v, ctx) =>
+      v
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const match = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry);
+          if (!match || Number(match[2]) > 65535) {
+            ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
+            return { host: '', port: 0 };
+          }
+          return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+        }),
+    ),
   /** How long a request waits for a Redis reply before it fails (503 for writes, unready for /ready). */
   MEMTRACE_REDIS_COMMAND_TIMEOUT_MS: positiveInt(1500),
   MEMTRACE_MASTER_KEY: z.string().optional(),

@@ -1,7 +1,7 @@
 import { ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
 import { ErrorThrottle } from '@memtrace/observability';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@memtrace/redis';
 import type { Logger } from 'pino';
 
 /**
@@ -15,9 +15,11 @@ export class IngestQueues {
   private readonly errors: ErrorThrottle;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly redisPrefix: string,
     logger: Logger,
+    /** A Redis Cluster: queue names carry the org as a hash tag (`ingestQueueName`). */
+    private readonly hashTagged = false,
     private readonly idleMs = 60_000,
   ) {
     this.errors = new ErrorThrottle(logger, 'ingest queue error');
@@ -31,7 +33,7 @@ export class IngestQueues {
       return entry.queue;
     }
     if (this.queues.size > 0 && this.queues.size % 256 === 0) this.dropIdle(now);
-    const queue = new Queue(ingestQueueName(orgId), { connection: this.client, prefix: ingestBullPrefix(this.redisPrefix) });
+    const queue = new Queue(ingestQueueName(orgId, this.hashTagged), { connection: this.client, prefix: ingestBullPrefix(this.redisPrefix) });
     this.errors.watch(queue, { fields: { orgId } });
     this.queues.set(orgId, { queue, usedAt: now });
     return queue;

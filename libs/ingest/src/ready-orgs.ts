@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@memtrace/redis';
 
 /**
  * Which orgs have ingest work: the signal that lets workers drain thousands of per-org queues at a
@@ -102,7 +102,7 @@ if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], at(now + tonumber(ARGV[2]) * 1000), ARGV[1])
 return 1`;
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   memtraceReadySignal(due: string, seq: string, wake: string, orgId: string): Promise<number>;
   memtraceReadyClaim(due: string, seq: string, leases: string, leaseMs: number): Promise<[string | null, string?]>;
   memtraceReadyRelease(due: string, seq: string, leases: string, wake: string, orgId: string, seq0: string, againMs: string): Promise<number>;
@@ -113,7 +113,7 @@ export class ReadyOrgs {
   private readonly client: Scripted;
   readonly keys: { due: string; seq: string; leases: string; wake: string };
 
-  constructor(client: Redis, redisPrefix: string) {
+  constructor(client: RedisClient, redisPrefix: string) {
     const base = `${redisPrefix}:ingest:{ready}`;
     this.keys = { due: `${base}:due`, seq: `${base}:seq`, leases: `${base}:leases`, wake: `${base}:wake` };
     client.defineCommand('memtraceReadySignal', { numberOfKeys: 3, lua: SIGNAL });
@@ -150,7 +150,7 @@ export class ReadyOrgs {
    * Blocks on `connection` (a dedicated one: it blocks) until an org becomes due or `timeoutMs`
    * passes. Several waiters may share one wake-up; each then tries to claim.
    */
-  async waitForSignal(connection: Redis, timeoutMs: number): Promise<boolean> {
+  async waitForSignal(connection: RedisClient, timeoutMs: number): Promise<boolean> {
     return (await connection.blpop(this.keys.wake, Math.max(0.01, timeoutMs / 1000))) !== null;
   }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { RedisService } from './redis.service';
+import { RedisClient, RedisService } from './redis.service';
 
 /** What changed in the control plane; every process drops the matching cached entries. */
 export const invalidationSchema = z.discriminatedUnion('kind', [
@@ -25,7 +24,7 @@ export class InvalidationBus implements OnModuleInit, OnModuleDestroy {
   private readonly handlers = new Set<InvalidationHandler>();
   /** Messages that could not be published (Redis down): the CLI warns about them. */
   undelivered = 0;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private readonly channel: string;
 
   constructor(

@@ -3,7 +3,9 @@ export { StoreError, StoreRefusedError, StoreRejectedError, StoreUnavailableErro
 export { createStore, type StoreFactoryOptions } from './store.factory';
 export { ArcMemoryStore, type ArcStoreOptions } from './arc/arc.adapter';
 export type { StoreLog } from './arc/arc-http.client';
-export { DUCKDB_SESSION_SETTINGS, DuckDbMemoryStore, type DuckDbStoreOptions } from './duckdb/duckdb.adapter';
+// The DuckDB adapter is not exported: it loads a 25 MiB native library, which processes bound only to
+// Arc never need; `createStore` loads it on first use.
+export type { DuckDbStoreOptions } from './duckdb/duckdb.adapter';
 export { MemorySqlBuilder, ARC_MAX_SQL_LENGTH } from './sql/memory-sql.builder';
 export { isValidMeasurement } from './sql/measurement-name.util';
 export { matchesFilter, compareRecords, compareCodePoints } from './filter/memory-filter.predicate';

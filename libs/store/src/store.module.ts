@@ -17,7 +17,7 @@ import { StoreRegistry } from './store.registry';
     {
       provide: HotTier,
       inject: [RedisService, AppConfig],
-      useFactory: (redis: RedisService, config: AppConfig) => new HotTier(redis.client, config.redis.prefix),
+      useFactory: (redis: RedisService, config: AppConfig) => new HotTier(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId)),
     },
     {
       provide: StoreRegistry,

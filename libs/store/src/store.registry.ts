@@ -12,7 +12,7 @@ export interface VersionedBinding extends StoreBinding {
  * a single owner per file inside the process.
  */
 export class StoreRegistry {
-  private readonly open = new Map<string, { version: string; store: Promise<MemoryStore> }>();
+  private readonly open = new Map<string, { version: string; kind: StoreBinding['kind']; store: Promise<MemoryStore> }>();
 
   constructor(
     private readonly resolve: (orgId: string) => Promise<VersionedBinding>,
@@ -25,7 +25,7 @@ export class StoreRegistry {
     if (current?.version === binding.version) return current.store;
     if (current) await this.evict(orgId);
     const store = createStore(binding, this.options);
-    this.open.set(orgId, { version: binding.version, store });
+    this.open.set(orgId, { version: binding.version, kind: binding.kind, store });
     // A failed open must not stay cached: the next call tries again.
     store.catch(() => {
       if (this.open.get(orgId)?.store === store) this.open.delete(orgId);
@@ -43,6 +43,15 @@ export class StoreRegistry {
         if (entry) await entry.store.then((s) => s.close()).catch(() => undefined);
       }),
     );
+  }
+
+  /**
+   * Closes an org's remote store that is no longer used here (a worker's org went idle), so a
+   * process's open stores follow its active orgs. Embedded stores stay open: the file has one owner.
+   */
+  async release(orgId: string): Promise<void> {
+    const entry = this.open.get(orgId);
+    if (entry && entry.kind !== 'duckdb') await this.evict(orgId);
   }
 
   close(): Promise<void> {

@@ -66,6 +66,6 @@ export class DedupService {
   }
 
   private keyOf(orgId: string, key: string): string {
-    return this.redis.key('dedup', orgId, key);
+    return this.redis.key('dedup', this.redis.orgTag(orgId), key);
   }
 }

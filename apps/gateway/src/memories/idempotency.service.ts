@@ -83,6 +83,6 @@ export class IdempotencyService {
   }
 
   private keyOf(orgId: string, request: IdempotentRequest): string {
-    return this.redis.key('idem', orgId, createHash('sha256').update(request.key).digest('base64url'));
+    return this.redis.key('idem', this.redis.orgTag(orgId), createHash('sha256').update(request.key).digest('base64url'));
   }
 }

@@ -21,7 +21,7 @@ export class IngestProducer implements OnModuleDestroy {
     private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.queues = new IngestQueues(redis.client, config.redis.prefix, logger);
+    this.queues = new IngestQueues(redis.client, config.redis.prefix, logger, redis.cluster);
     this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
-import { DEAD_LETTER_QUEUE, ingestBullPrefix } from '@memtrace/contracts';
+import { deadLetterQueueName, ingestBullPrefix } from '@memtrace/contracts';
 import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { Job, Queue } from 'bullmq';
@@ -22,7 +22,7 @@ export class DeadLetterService implements OnModuleDestroy {
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.queue = new Queue(DEAD_LETTER_QUEUE, { connection: redis.client, prefix: ingestBullPrefix(config.redis.prefix) });
+    this.queue = new Queue(deadLetterQueueName(redis.cluster), { connection: redis.client, prefix: ingestBullPrefix(config.redis.prefix) });
     // Without a listener BullMQ prints each of its connection's errors with console.error.
     new ErrorThrottle(logger, 'dead-letter queue error').watch(this.queue);
   }

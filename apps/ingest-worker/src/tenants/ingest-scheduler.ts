@@ -4,10 +4,9 @@ import { AppConfig } from '@memtrace/config';
 import { ingestBullPrefix, ingestOrgsKey, ingestQueueName } from '@memtrace/contracts';
 import { Claim, IngestQueues, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics, OTHER_ORGS } from '@memtrace/observability';
-import { RedisService } from '@memtrace/redis';
+import { RedisClient, RedisService } from '@memtrace/redis';
 import { HotTier, StoreRegistry } from '@memtrace/store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AgentActivity } from '../ingest/agent-activity';
 import { DeadLetterService } from '../ingest/dead-letter.service';
@@ -51,7 +50,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
   private readonly loopErrors: ErrorThrottle;
   private readonly activity: AgentActivity;
   private readonly visibility = new VisibilityEstimate();
-  private blocking?: Redis;
+  private blocking?: RedisClient;
   /** The idle loops' shared wait: true when a signal ended it, false on a timeout. */
   private waiting?: Promise<boolean>;
   private waitingUntil = 0;
@@ -74,7 +73,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
   ) {
     this.errors = new ErrorThrottle(logger, 'ingest queue error');
     this.loopErrors = new ErrorThrottle(logger, 'ingest scheduling failed; retrying');
-    this.queues = new IngestQueues(redis.client, config.redis.prefix, logger);
+    this.queues = new IngestQueues(redis.client, config.redis.prefix, logger, redis.cluster);
     this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
     this.activity = new AgentActivity(agents, logger);
   }
@@ -94,18 +93,17 @@ export class IngestScheduler implements OnApplicationBootstrap {
     try {
       const orgIds = await this.redis.client.smembers(ingestOrgsKey(this.config.redis.prefix));
       const bull = ingestBullPrefix(this.config.redis.prefix);
+      const client = this.redis.client;
       for (let i = 0; i < orgIds.length; i += 200) {
-        const chunk = orgIds.slice(i, i + 200);
-        const pipeline = this.redis.client.pipeline();
-        for (const orgId of chunk) {
-          const base = `${bull}:${ingestQueueName(orgId)}`;
-          pipeline.llen(`${base}:wait`).llen(`${base}:active`).zcard(`${base}:delayed`).zcard(`${base}:prioritized`);
-        }
-        const replies = (await pipeline.exec()) ?? [];
-        for (let j = 0; j < chunk.length; j++) {
-          const pending = replies.slice(j * 4, j * 4 + 4).some(([error, count]) => !error && Number(count) > 0);
-          if (pending) await this.ready.signal(chunk[j]);
-        }
+        // Single commands, auto-pipelined: on a cluster they go to each org's own node.
+        const pending = await Promise.all(
+          orgIds.slice(i, i + 200).map(async (orgId) => {
+            const base = `${bull}:${ingestQueueName(orgId, this.redis.cluster)}`;
+            const counts = await Promise.all([client.llen(`${base}:wait`), client.llen(`${base}:active`), client.zcard(`${base}:delayed`), client.zcard(`${base}:prioritized`)]);
+            return counts.some((n) => n > 0) ? orgId : undefined;
+          }),
+        );
+        for (const orgId of pending) if (orgId) await this.ready.signal(orgId);
       }
       if (orgIds.length > 0) this.logger.info({ orgs: orgIds.length }, 'checked every known org queue for jobs without a signal');
     } catch (error) {
@@ -142,7 +140,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
     }
     this.waitingUntil = Date.now() + wait;
     this.waiting = this.ready
-      .waitForSignal(this.blocking as Redis, wait)
+      .waitForSignal(this.blocking as RedisClient, wait)
       .catch(() => (this.stopped ? false : sleep(1_000).then(() => false)))
       .finally(() => (this.waiting = undefined));
     return this.waiting.then(() => true);
@@ -174,7 +172,11 @@ export class IngestScheduler implements OnApplicationBootstrap {
     const counts = await this.queues.get(orgId).getJobCounts('wait', 'prioritized', 'delayed', 'active');
     if (counts.wait + counts.prioritized > 0) return { kind: 'again', afterMs: 0 };
     if (counts.delayed > 0) return { kind: 'again', afterMs: DELAYED_RECHECK_MS };
-    if (counts.active > 0) return { kind: 'again', afterMs: this.config.ingest.lockMs };
+    if (counts.active > 0) {
+      // Held by another process, or by a dead one: those come back once their lock has expired.
+      await consumer.checkStalled();
+      return { kind: 'again', afterMs: this.config.ingest.lockMs };
+    }
     return { kind: 'empty' };
   }
 
@@ -229,7 +231,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
     const consumer = new OrgConsumer(
       orgId,
       batcher,
-      { redisPrefix: this.config.redis.prefix, lockMs: ingest.lockMs, maxInFlightJobs: ingest.concurrency },
+      { redisPrefix: this.config.redis.prefix, hashTagged: this.redis.cluster, lockMs: ingest.lockMs, maxInFlightJobs: ingest.concurrency },
       {
         client: this.redis.client,
         logger: this.logger,
@@ -261,6 +263,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
         this.lastSweep.delete(orgId);
         this.lastMeasured.delete(orgId);
         await consumer.close();
+        await this.stores.release(orgId);
         this.logger.info({ orgId }, 'ingest consumer closed');
       }
     }

@@ -1,13 +1,15 @@
 import { ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
 import { ErrorThrottle } from '@memtrace/observability';
 import { createRedisBackend, Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@memtrace/redis';
 import type { Logger } from 'pino';
 import { backoffDelayMs, sleep } from '../ingest/retry-backoff';
 import { OrgBatcher } from '../ingest/org-batcher';
 
 export interface ConsumerSettings {
   redisPrefix: string;
+  /** A Redis Cluster: the queue name carries the org as a hash tag. */
+  hashTagged: boolean;
   lockMs: number;
   /** Jobs of this org one process holds at most (taken, not yet completed): the backlog stays in Redis. */
   maxInFlightJobs: number;
@@ -15,7 +17,7 @@ export interface ConsumerSettings {
 
 export interface ConsumerDeps {
   /** The process's shared Redis connection: a consumer opens none of its own. */
-  client: Redis;
+  client: RedisClient;
   logger: Logger;
   errors: ErrorThrottle;
   /** Handles one job (parse, batch, store, confirm); throws to fail it. */
@@ -42,8 +44,8 @@ const sharedConnectionBackend: typeof createRedisBackend = (name, opts) => creat
 /**
  * One org's queue, consumed by hand (BullMQ's manual processing: `getNextJob` without blocking) in
  * the turns the scheduler gives it. Jobs taken are handled concurrently (the batcher gathers them
- * into store batches) and their locks are renewed until they complete or fail; BullMQ's stalled
- * check gives jobs of a dead process back to the queue.
+ * into store batches) and their locks are renewed until they complete or fail; `checkStalled` gives
+ * jobs of a dead process back to the queue.
  */
 export class OrgConsumer {
   private readonly worker: Worker;
@@ -60,7 +62,7 @@ export class OrgConsumer {
     private readonly deps: ConsumerDeps,
   ) {
     this.worker = new Worker(
-      ingestQueueName(orgId),
+      ingestQueueName(orgId, settings.hashTagged),
       null,
       {
         connection: deps.client,
@@ -73,8 +75,15 @@ export class OrgConsumer {
       sharedConnectionBackend,
     );
     deps.errors.watch(this.worker, { fields: { orgId } });
-    // Jobs a dead process held come back once their lock has expired; one command per interval.
-    void this.worker.startStalledCheckTimer().catch((error: Error) => deps.logger.warn({ orgId, err: error.message }, 'stalled-job check failed'));
+  }
+
+  /**
+   * BullMQ's stalled-job check, run by the scheduler only while the org has active jobs this process
+   * does not hold (instead of a timer per consumer: thousands of timers cost Redis commands while
+   * idle). The first run marks them; a later one gives those whose lock expired back to the queue.
+   */
+  async checkStalled(): Promise<void> {
+    await this.worker.getBackend().moveStalledJobsToWait();
   }
 
   /** Jobs taken and not yet completed or failed. */

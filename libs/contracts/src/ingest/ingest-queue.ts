@@ -1,6 +1,17 @@
-/** BullMQ forbids `:` in queue names; org ids never contain one, but the function guarantees it. */
-export function ingestQueueName(orgId: string): string {
-  return `ingest-${orgId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+/**
+ * The org's ingest queue. BullMQ forbids `:` in queue names; org ids never contain one, but the
+ * function guarantees it. On a Redis Cluster (`hashTagged`) the org id is a hash tag, so every key of
+ * the queue is in the org's slot (BullMQ's scripts touch several of them at once); a single Redis
+ * keeps the untagged names, so its queued jobs stay where they are across upgrades.
+ */
+export function ingestQueueName(orgId: string, hashTagged = false): string {
+  const safe = orgId.replace(/[^A-Za-z0-9_-]/g, '_');
+  return hashTagged ? `ingest-{${safe}}` : `ingest-${safe}`;
+}
+
+/** The dead-letter queue; tagged on a cluster for the same reason as `ingestQueueName`. */
+export function deadLetterQueueName(hashTagged = false): string {
+  return hashTagged ? `{${DEAD_LETTER_QUEUE}}` : DEAD_LETTER_QUEUE;
 }
 
 /**

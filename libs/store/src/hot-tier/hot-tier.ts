@@ -1,5 +1,5 @@
 import type { MemoryFilter, MemoryRecord } from '@memtrace/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@memtrace/redis';
 import { matchesFilter } from '../filter/memory-filter.predicate';
 import { StoreUnavailableError } from '../port/store.exception';
 
@@ -11,12 +11,15 @@ import { StoreUnavailableError } from '../port/store.exception';
  */
 export class HotTier {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
+    /** The org's part of its keys (`RedisService.orgTag`: a hash tag on a cluster). */
+    private readonly orgTag: (orgId: string) => string = (orgId) => orgId,
   ) {}
 
   private keys(orgId: string) {
-    return { index: `${this.keyPrefix}:hot:${orgId}:time`, rows: `${this.keyPrefix}:hot:${orgId}:rows` };
+    const org = this.orgTag(orgId);
+    return { index: `${this.keyPrefix}:hot:${org}:time`, rows: `${this.keyPrefix}:hot:${org}:rows` };
   }
 
   async add(orgId: string, records: readonly MemoryRecord[]): Promise<void> {
