@@ -165,7 +165,10 @@ describe('@memtrace/sdk against the real stack (gateway, worker, query, admin; A
       expect(await errorOf(missing)).toBeInstanceOf(NotFoundError);
     }
     expect(await errorOf(memtrace.updateSession('sess_nope', { status: 'closed' }))).toBeInstanceOf(NotFoundError);
-    expect(await errorOf(memtrace.createSession({ agent_id: 'agent_000000000000000000000000' }))).toBeInstanceOf(NotFoundError);
+    // Any agent id starts a session (sessions-any-agent.e2e-spec.ts); one that is not an id is a 400.
+    const badAgent = await errorOf(memtrace.createSession({ agent_id: 'not an agent id' }));
+    expect(badAgent?.constructor).toBe(MemtraceError);
+    expect(badAgent).toMatchObject({ statusCode: 400, message: expect.stringMatching(/^invalid agent_id/) });
 
     const invalid = await errorOf(memtrace.listMemories({ since: 'yesterday' }));
     expect(invalid?.constructor).toBe(MemtraceError);

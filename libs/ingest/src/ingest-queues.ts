@@ -4,6 +4,9 @@ import { Queue } from 'bullmq';
 import type { RedisClient } from '@memtrace/redis';
 import type { Logger } from 'pino';
 
+/** Events kept in each org queue's stream (nothing here reads them; BullMQ's default is 10,000). */
+const EVENTS_PER_QUEUE = 100;
+
 /**
  * The per-org BullMQ `Queue` handles of a process, all on one shared connection (a `Queue` opens
  * none of its own when given a client). Handles of orgs not used for `idleMs` are dropped, so the
@@ -33,7 +36,12 @@ export class IngestQueues {
       return entry.queue;
     }
     if (this.queues.size > 0 && this.queues.size % 256 === 0) this.dropIdle(now);
-    const queue = new Queue(ingestQueueName(orgId, this.hashTagged), { connection: this.client, prefix: ingestBullPrefix(this.redisPrefix) });
+    const queue = new Queue(ingestQueueName(orgId, this.hashTagged), {
+      connection: this.client,
+      prefix: ingestBullPrefix(this.redisPrefix),
+      // BullMQ keeps 10,000 events per queue by default: ~1 MB of Redis per org, times every org.
+      streams: { events: { maxLen: EVENTS_PER_QUEUE } },
+    });
     this.errors.watch(queue, { fields: { orgId } });
     this.queues.set(orgId, { queue, usedAt: now });
     return queue;

@@ -152,6 +152,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
     try {
       const consumer = this.consumerFor(claim.orgId);
       const pulled = await consumer.pull(this.config.ingest.batchRows);
+      await consumer.checkStalled();
       if (pulled.drained) outcome = await this.afterDrain(consumer);
       else {
         outcome = { kind: 'again', afterMs: pulled.full ? this.config.ingest.batchMs : 0 };
@@ -172,11 +173,8 @@ export class IngestScheduler implements OnApplicationBootstrap {
     const counts = await this.queues.get(orgId).getJobCounts('wait', 'prioritized', 'delayed', 'active');
     if (counts.wait + counts.prioritized > 0) return { kind: 'again', afterMs: 0 };
     if (counts.delayed > 0) return { kind: 'again', afterMs: DELAYED_RECHECK_MS };
-    if (counts.active > 0) {
-      // Held by another process, or by a dead one: those come back once their lock has expired.
-      await consumer.checkStalled();
-      return { kind: 'again', afterMs: this.config.ingest.lockMs };
-    }
+    // Held by another process, or by a dead one: those come back once their lock has expired.
+    if (counts.active > 0) return { kind: 'again', afterMs: this.config.ingest.lockMs };
     return { kind: 'empty' };
   }
 

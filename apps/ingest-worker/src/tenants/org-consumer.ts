@@ -53,6 +53,7 @@ export class OrgConsumer {
   private tokens = 0;
   private renewer?: NodeJS.Timeout;
   private closing = false;
+  private stalledCheckedAt = 0;
   lastActiveAt = Date.now();
 
   constructor(
@@ -78,11 +79,14 @@ export class OrgConsumer {
   }
 
   /**
-   * BullMQ's stalled-job check, run by the scheduler only while the org has active jobs this process
-   * does not hold (instead of a timer per consumer: thousands of timers cost Redis commands while
-   * idle). The first run marks them; a later one gives those whose lock expired back to the queue.
+   * BullMQ's stalled-job check, at most once per lock period, in the org's turns (instead of a timer
+   * per consumer: thousands of timers cost Redis commands while their orgs are idle). A run marks the
+   * active jobs; a later one gives those whose lock expired, a dead process's, back to the queue.
    */
   async checkStalled(): Promise<void> {
+    const now = Date.now();
+    if (now - this.stalledCheckedAt < this.settings.lockMs) return;
+    this.stalledCheckedAt = now;
     await this.worker.getBackend().moveStalledJobsToWait();
   }
 

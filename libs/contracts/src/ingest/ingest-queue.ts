@@ -39,8 +39,11 @@ export const INGEST_JOB_OPTIONS = {
   /** Re-deliveries after a worker crash or a stalled lock before the job is dead-lettered. */
   attempts: 25,
   backoff: { type: 'exponential', delay: 500 },
-  /** Completed jobs kept for inspection; their data is already in the store. */
-  removeOnComplete: { count: 1000 },
+  /**
+   * Completed jobs kept for inspection (their data is already in the store): few and for an hour,
+   * because this is per org and a deployment has thousands of orgs.
+   */
+  removeOnComplete: { count: 100, age: 3600 },
   /** Failed jobs are copied to the dead-letter queue first; keep a window for debugging. */
   removeOnFail: { count: 5000 },
 } as const;
