@@ -1,4 +1,4 @@
-import { backoffDelayMs } from './retry-backoff';
+import { backoffDelayMs, sleep } from './retry-backoff';
 
 describe('backoffDelayMs', () => {
   it('grows exponentially up to the cap', () => {
@@ -11,5 +11,17 @@ describe('backoffDelayMs', () => {
   it('jitters over the whole interval', () => {
     expect(backoffDelayMs(3, 100, 30_000, () => 0)).toBe(0);
     expect(backoffDelayMs(3, 100, 30_000, () => 0.5)).toBe(400);
+  });
+});
+
+describe('sleep', () => {
+  it('ends early when its signal aborts, and at once when it already has', async () => {
+    const stop = new AbortController();
+    const started = Date.now();
+    const nap = sleep(60_000, stop.signal);
+    stop.abort();
+    await nap;
+    await sleep(60_000, stop.signal);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -59,6 +59,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
   private readonly lastSweep = new Map<string, number>();
   private readonly lastMeasured = new Map<string, number>();
   private stopped = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly config: AppConfig,
@@ -120,7 +121,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
         else await this.turn(claim as Claim);
       } catch (error) {
         this.loopErrors.report(error as Error);
-        if (!this.stopped) await sleep(1_000);
+        await this.pause(1_000);
       }
     }
   }
@@ -136,14 +137,20 @@ export class IngestScheduler implements OnApplicationBootstrap {
     const wait = Math.min(IDLE_WAIT_MS, Math.max(10, dueInMs ?? IDLE_WAIT_MS));
     if (this.waiting) {
       if (Date.now() + wait >= this.waitingUntil) return this.waiting;
-      return sleep(wait).then(() => true);
+      return this.pause(wait).then(() => true);
     }
     this.waitingUntil = Date.now() + wait;
     this.waiting = this.ready
       .waitForSignal(this.blocking as RedisClient, wait)
-      .catch(() => (this.stopped ? false : sleep(1_000).then(() => false)))
+      .catch(() => this.pause(1_000).then(() => false))
       .finally(() => (this.waiting = undefined));
     return this.waiting.then(() => true);
+  }
+
+  /** Waits `ms`, or less when the scheduler stops (a SIGTERM must not wait for an idle loop's nap). */
+  private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return sleep(ms, this.stopping.signal);
   }
 
   /** One turn: at most one batch of the org's jobs, then the lease goes back with what is left. */
@@ -273,6 +280,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
    */
   async close(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearInterval(this.housekeeping);
     this.blocking?.disconnect();
     await Promise.all(this.loops);
