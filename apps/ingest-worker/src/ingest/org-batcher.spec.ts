@@ -5,7 +5,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import pino from 'pino';
 import { DeadLetterService } from './dead-letter.service';
 import { ingestProcessor } from './ingest.processor';
-import { BatcherSettings, OrgBatcher, RefusedBatch, RefusedBatchError } from './org-batcher';
+import { BatcherSettings, OrgBatcher, RefusedBatch, RefusedBatchError, VisibilityEstimate } from './org-batcher';
 
 const SETTINGS: BatcherSettings = { batchRows: 100, batchMs: 1, retryBaseMs: 1, retryMaxDelayMs: 2, confirmTimeoutMs: 1_000, refusedWriteAttempts: 5 };
 
@@ -129,5 +129,20 @@ describe('ingestProcessor and a refused batch', () => {
     const job = { id: '1', name: INGEST_MEMORIES_V1, queueName: 'ingest-org_a', data: { v: 1, orgId: 'org_a', memories: [record] } } as unknown as Job;
     await expect(ingestProcessor('org_a', batcher, deadLetters)(job)).rejects.toThrow(UnrecoverableError);
     expect(parked).toEqual([{ kind: 'store-refused', reason: expect.stringContaining('refused 5 writes') }]);
+  });
+});
+
+describe('VisibilityEstimate', () => {
+  it('starts at 0, moves towards the delay rows took when the first poll missed, and drifts down when it hit', () => {
+    const estimate = new VisibilityEstimate();
+    expect(estimate.ms).toBe(0);
+    estimate.learn(3, 170); // found at the fourth poll, 170 ms after the write
+    expect(estimate.ms).toBe(85);
+    estimate.learn(1, 130);
+    expect(estimate.ms).toBe(107.5);
+    estimate.learn(0, 108); // found at once: try a little sooner next time
+    expect(estimate.ms).toBeCloseTo(96.75);
+    estimate.learn(2, 60_000);
+    expect(estimate.ms).toBe(1_000);
   });
 });

@@ -202,9 +202,8 @@ export class OrgBatcher {
   /**
    * Polls the batch's ids (one query, bounded by its time range) until all are visible; returns the
    * missing rows. The first poll waits about as long as rows took to become visible before
-   * (`VisibilityEstimate`), so a batch usually costs one
-   * confirmation query, not one per step of the schedule: with thousands of orgs writing small
-   * batches, those queries were most of the store's load.
+   * (`VisibilityEstimate`), so a batch usually costs one confirmation query, not one per step of the
+   * schedule: with thousands of orgs writing small batches, those queries were most of the store's load.
    */
   private async confirm(store: MemoryStore, records: MemoryRecord[]): Promise<MemoryRecord[]> {
     let missing = records;
