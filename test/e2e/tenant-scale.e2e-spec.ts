@@ -69,8 +69,10 @@ describe('many tenants: gateway, two ingest workers, Arc double (one database pe
   });
 
   it('writes to 300 orgs land once each; each worker keeps the same few Redis connections; idle orgs leave the signal set', async () => {
-    const before = await Promise.all(workers.map(connectionsOf));
-    expect(Math.max(...before)).toBeLessThanOrEqual(16);
+    // A worker's connections: the shared one, one blocking wait for signals, one pub/sub subscriber
+    // (the last ones may still be connecting just after start).
+    const WORKER_CONNECTIONS = 3;
+    await waitFor(async () => (await Promise.all(workers.map(connectionsOf))).every((n) => n === WORKER_CONNECTIONS), 10_000, 'the workers connected');
     const baseline = await stored();
     let next = 0;
     await Promise.all(
@@ -95,8 +97,8 @@ describe('many tenants: gateway, two ingest workers, Arc double (one database pe
     expect(await arcCount(tenants[7].database, 'scale 7')).toBe(1);
     expect(await arcCount(tenants[7].database, `scale ${ORGS + 7}`)).toBe(1);
 
-    // Connections do not follow the number of orgs.
-    expect(await Promise.all(workers.map(connectionsOf))).toEqual(before);
+    // Connections do not follow the number of orgs (the issue's bound is 16).
+    expect(await Promise.all(workers.map(connectionsOf))).toEqual([WORKER_CONNECTIONS, WORKER_CONNECTIONS]);
 
     // Once their jobs are done, orgs leave the signal set and their consumers close: they cost nothing.
     const ready = new ReadyOrgs(redis, stack.env.env.MEMTRACE_REDIS_PREFIX);
