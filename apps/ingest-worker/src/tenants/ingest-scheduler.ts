@@ -6,7 +6,7 @@ import { Claim, IngestQueues, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest
 import { ErrorThrottle, LOGGER, Metrics, OTHER_ORGS } from '@memtrace/observability';
 import { RedisClient, RedisService } from '@memtrace/redis';
 import { HotTier, StoreRegistry } from '@memtrace/store';
-import type { Job } from 'bullmq';
+import { QueueKeys, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AgentActivity } from '../ingest/agent-activity';
 import { DeadLetterService } from '../ingest/dead-letter.service';
@@ -30,7 +30,7 @@ const IDLE_WAIT_MS = 30_000;
 const DELAYED_RECHECK_MS = 1_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const HOUSEKEEPING_MS = 15_000;
-/** Backlog gauges of an org with work are refreshed at most this often (two commands). */
+/** Backlog gauges of an org with work are refreshed at most this often (three commands). */
 const MEASURE_INTERVAL_MS = 1_000;
 
 /**
@@ -56,8 +56,6 @@ export class IngestScheduler implements OnApplicationBootstrap {
   private waitingUntil = 0;
   private loops: Promise<void>[] = [];
   private housekeeping?: NodeJS.Timeout;
-  private readonly lastSweep = new Map<string, number>();
-  private readonly lastMeasured = new Map<string, number>();
   private stopped = false;
   private readonly stopping = new AbortController();
 
@@ -93,14 +91,14 @@ export class IngestScheduler implements OnApplicationBootstrap {
   private async signalLeftovers(): Promise<void> {
     try {
       const orgIds = await this.redis.client.smembers(ingestOrgsKey(this.config.redis.prefix));
-      const bull = ingestBullPrefix(this.config.redis.prefix);
+      const keys = new QueueKeys(ingestBullPrefix(this.config.redis.prefix));
       const client = this.redis.client;
       for (let i = 0; i < orgIds.length; i += 200) {
         // Single commands, auto-pipelined: on a cluster they go to each org's own node.
         const pending = await Promise.all(
           orgIds.slice(i, i + 200).map(async (orgId) => {
-            const base = `${bull}:${ingestQueueName(orgId, this.redis.cluster)}`;
-            const counts = await Promise.all([client.llen(`${base}:wait`), client.llen(`${base}:active`), client.zcard(`${base}:delayed`), client.zcard(`${base}:prioritized`)]);
+            const queue = keys.getKeys(ingestQueueName(orgId, this.redis.cluster));
+            const counts = await Promise.all([client.llen(queue.wait), client.llen(queue.active), client.zcard(queue.delayed), client.zcard(queue.prioritized)]);
             return counts.some((n) => n > 0) ? orgId : undefined;
           }),
         );
@@ -163,7 +161,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
       if (pulled.drained) outcome = await this.afterDrain(consumer);
       else {
         outcome = { kind: 'again', afterMs: pulled.full ? this.config.ingest.batchMs : 0 };
-        await this.maintain(claim.orgId);
+        await this.maintain(consumer);
       }
     } finally {
       await this.ready.release(claim, outcome);
@@ -173,7 +171,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
   /** Nothing waiting: forget the org, or look again when delayed jobs are due or held jobs may stall. */
   private async afterDrain(consumer: OrgConsumer): Promise<ReleaseOutcome> {
     const { orgId } = consumer;
-    await this.maintain(orgId);
+    await this.maintain(consumer);
     // Jobs held here complete on their own (a retry signals again); if this process dies they come
     // back once their lock expires, and someone must be looking then.
     if (consumer.heldJobs > 0) return { kind: 'again', afterMs: this.config.ingest.lockMs };
@@ -189,10 +187,11 @@ export class IngestScheduler implements OnApplicationBootstrap {
    * At most once per MEASURE_INTERVAL_MS per org with work: its backlog gauges (orgs with their own
    * series only) and, once a minute, the hot-tier sweep of rows that outlived their confirmation.
    */
-  private async maintain(orgId: string) {
+  private async maintain(consumer: OrgConsumer) {
+    const { orgId, upkeep } = consumer;
     const now = Date.now();
-    if (now - (this.lastMeasured.get(orgId) ?? 0) < MEASURE_INTERVAL_MS) return;
-    this.lastMeasured.set(orgId, now);
+    if (now - upkeep.measuredAt < MEASURE_INTERVAL_MS) return;
+    upkeep.measuredAt = now;
     if (this.metrics.org(orgId) !== OTHER_ORGS) {
       const queue = this.queues.get(orgId);
       const [counts, [oldest], hot] = await Promise.all([
@@ -204,8 +203,8 @@ export class IngestScheduler implements OnApplicationBootstrap {
       this.metrics.setOrgGauge(this.metrics.oldestJobAge, orgId, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
       this.metrics.setOrgGauge(this.metrics.hotTierSize, orgId, hot);
     }
-    if (now - (this.lastSweep.get(orgId) ?? 0) < SWEEP_INTERVAL_MS) return;
-    this.lastSweep.set(orgId, now);
+    if (now - upkeep.sweptAt < SWEEP_INTERVAL_MS) return;
+    upkeep.sweptAt = now;
     await this.hotTier.sweep(orgId, this.config.writes.hotTierMaxAgeMs, now * 1000);
   }
 
@@ -265,8 +264,6 @@ export class IngestScheduler implements OnApplicationBootstrap {
     for (const [orgId, consumer] of this.consumers) {
       if (consumer.idle && now - consumer.lastActiveAt > this.config.ingest.idleCloseMs) {
         this.consumers.delete(orgId);
-        this.lastSweep.delete(orgId);
-        this.lastMeasured.delete(orgId);
         await consumer.close();
         await this.stores.release(orgId);
         this.logger.info({ orgId }, 'ingest consumer closed');

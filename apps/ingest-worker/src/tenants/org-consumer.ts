@@ -55,6 +55,8 @@ export class OrgConsumer {
   private closing = false;
   private stalledCheckedAt = 0;
   lastActiveAt = Date.now();
+  /** When the scheduler last measured this org's backlog and swept its hot tier (ms). */
+  readonly upkeep = { measuredAt: 0, sweptAt: 0 };
 
   constructor(
     readonly orgId: string,
