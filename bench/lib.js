@@ -37,6 +37,12 @@ async function freshEnv(extra = {}) {
     MEMTRACE_METRICS_PORT: '0',
     MEMTRACE_LOG_LEVEL: 'warn',
     MEMTRACE_INTERNAL_SECRET: randomBytes(32).toString('base64url'),
+    // Load generators send far past any sane limit from one key: the limiter still runs (its cost is
+    // measured), but with limits no bench reaches.
+    MEMTRACE_RATE_LIMIT_KEY_RPS: '1000000000',
+    MEMTRACE_RATE_LIMIT_KEY_MEMORIES_PER_SEC: '1000000000',
+    MEMTRACE_RATE_LIMIT_ORG_RPS: '1000000000',
+    MEMTRACE_RATE_LIMIT_ORG_MEMORIES_PER_SEC: '1000000000',
     ...extra,
   };
   return {

@@ -13,7 +13,7 @@ export interface IngestStack {
   orgId: string;
   key: string;
   apps: AppProcess[];
-  spawn(app: 'gateway' | 'ingest-worker' | 'query'): Promise<AppProcess>;
+  spawn(app: 'gateway' | 'ingest-worker' | 'query' | 'admin'): Promise<AppProcess>;
   /** Runs a `memtrace --json` command against the stack's database; returns its parsed output. */
   cli(args: string[]): any;
   close(): Promise<void>;

@@ -6,9 +6,10 @@ import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import { actorFromPrincipal, Actor, assertOperator } from './audit/actor';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './api-keys/api-key.service';
-import { toAuditResponse, toBindingResponse, toKeyResponse, toOrgResponse } from './admin.mapper';
-import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, orgIdSchema, rotateSchema } from './admin.schemas';
+import { toAuditResponse, toBindingResponse, toKeyResponse, toLimitsResponse, toOrgResponse } from './admin.mapper';
+import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema, rotateSchema } from './admin.schemas';
 import { OrganizationService } from './organizations/organization.service';
+import { OrgLimitsService } from './organizations/org-limits.service';
 import { MasterKeyRotationService } from './store-bindings/master-key-rotation.service';
 import { StoreBindingService } from './store-bindings/store-binding.service';
 import { StoreHealthService } from './store-bindings/store-health.service';
@@ -25,6 +26,7 @@ export class AdminController {
     private readonly rotation: MasterKeyRotationService,
     private readonly audit: AuditService,
     private readonly storeHealth: StoreHealthService,
+    private readonly limits: OrgLimitsService,
   ) {}
 
   private actor(principal: Principal): Actor {
@@ -91,6 +93,22 @@ export class AdminController {
   @HttpCode(204)
   async removeBinding(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
     await this.bindings.remove(this.actor(p), orgIdParam(orgId));
+  }
+
+  @Get('orgs/:orgId/limits')
+  async showLimits(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    return toLimitsResponse(await this.limits.show(this.actor(p), orgIdParam(orgId)), this.config.rateLimits.burstSeconds);
+  }
+
+  @Put('orgs/:orgId/limits')
+  async setLimits(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string, @Body() body: unknown) {
+    const view = await this.limits.set(this.actor(p), orgIdParam(orgId), parseInput(limitsSchema, body));
+    return toLimitsResponse(view, this.config.rateLimits.burstSeconds);
+  }
+
+  @Delete('orgs/:orgId/limits')
+  async resetLimits(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    return toLimitsResponse(await this.limits.reset(this.actor(p), orgIdParam(orgId)), this.config.rateLimits.burstSeconds);
   }
 
   /** Every org's store health (upstream's public `arc` map), for operators only. */

@@ -1,4 +1,5 @@
 import { ApiKeyRow, AuditRow, OrganizationRow } from '@memtrace/catalog';
+import { OrgLimitsView } from './organizations/org-limits.service';
 import { BindingView } from './store-bindings/store-binding.service';
 
 /** Wire shapes of the admin API: snake_case and RFC 3339 times, like the rest of the API. */
@@ -48,5 +49,22 @@ export function toAuditResponse(row: AuditRow) {
     target: row.target,
     outcome: row.outcome,
     detail: row.detail ?? null,
+  };
+}
+
+/** Per second; `overrides` holds null where the deployment default applies. */
+export function toLimitsResponse(view: OrgLimitsView, burstSeconds: number) {
+  const wire = (l: { requests: number | null; memories: number | null; keyRequests: number | null; keyMemories: number | null }) => ({
+    requests_per_second: l.requests,
+    memories_per_second: l.memories,
+    key_requests_per_second: l.keyRequests,
+    key_memories_per_second: l.keyMemories,
+  });
+  const { overrides: o, effective: e } = view;
+  return {
+    org_id: view.orgId,
+    limits: wire({ requests: e.orgRequests, memories: e.orgMemories, keyRequests: e.keyRequests, keyMemories: e.keyMemories }),
+    overrides: wire({ requests: o.requestsPerSecond, memories: o.memoriesPerSecond, keyRequests: o.keyRequestsPerSecond, keyMemories: o.keyMemoriesPerSecond }),
+    burst_seconds: burstSeconds,
   };
 }

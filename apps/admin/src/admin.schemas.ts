@@ -63,3 +63,24 @@ export const auditQuerySchema = z.object({
   org_id: orgIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+/** A limit per second; `null` goes back to the deployment default. */
+const perSecond = z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000_000).nullable().optional();
+
+export const limitsSchema = z
+  .object({
+    requests_per_second: perSecond,
+    memories_per_second: perSecond,
+    key_requests_per_second: perSecond,
+    key_memories_per_second: perSecond,
+  })
+  .strict()
+  .refine((l) => Object.values(l).some((v) => v !== undefined), {
+    message: 'give at least one of requests_per_second, memories_per_second, key_requests_per_second, key_memories_per_second',
+  })
+  .transform((l) => ({
+    requestsPerSecond: l.requests_per_second,
+    memoriesPerSecond: l.memories_per_second,
+    keyRequestsPerSecond: l.key_requests_per_second,
+    keyMemoriesPerSecond: l.key_memories_per_second,
+  }));

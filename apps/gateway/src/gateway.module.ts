@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { StoreModule } from '@memtrace/store';
-import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AuthGuard, PlatformOptions, RateLimitGuard, RateLimitPolicy, RateLimiter, TenancyModule } from '@memtrace/tenancy';
 import { AgentService } from './agents/agent.service';
 import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
@@ -33,7 +33,12 @@ export class GatewayModule {
         QueryClient,
         AgentService,
         SessionService,
+        RateLimiter,
+        RateLimitPolicy,
+        RateLimitGuard,
+        // In this order: only a verified key spends rate-limit budget.
         { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
       ],
     };
   }

@@ -4,6 +4,7 @@ import { ApiKeyRepository } from './api-key.repository';
 import { AuditRepository } from './audit.repository';
 import { MasterKeyVersionRepository } from './master-key-version.repository';
 import { OrganizationRepository } from './organization.repository';
+import { OrgLimitsRepository } from './org-limits.repository';
 import { PrismaService } from './prisma.service';
 import { SessionRepository } from './session.repository';
 import { StoreBindingRepository } from './store-binding.repository';
@@ -17,6 +18,7 @@ const providers = [
   AuditRepository,
   AgentRepository,
   SessionRepository,
+  OrgLimitsRepository,
 ];
 
 /** The control-plane data in PostgreSQL: the only code that talks to Prisma. */

@@ -1,5 +1,6 @@
 export * from './prisma.service';
 export * from './organization.repository';
+export * from './org-limits.repository';
 export * from './api-key.repository';
 export * from './store-binding.repository';
 export * from './master-key-version.repository';

@@ -57,8 +57,22 @@ export class AppConfig {
   };
   /** Non-public hosts and CIDRs tenant admins may still bind a store to (lowercase, no trailing dot). */
   readonly storeUrlPolicy: { allow: string[] };
+  /**
+   * Gateway rate limits: per API key and per org, requests and memories per second; the defaults
+   * of every org (an org's overrides live in PostgreSQL).
+   */
+  readonly rateLimits: {
+    enabled: boolean;
+    burstSeconds: number;
+    defaults: { keyRequests: number; keyMemories: number; orgRequests: number; orgMemories: number };
+  };
   /** Where this process serves /metrics; `port` unset means the app's own default. */
   readonly metrics: { host: string; port?: number; orgSeries: { named: string[]; max: number } };
+  /**
+   * OpenTelemetry traces: `tracesUrl` (the OTLP/HTTP traces endpoint) unset means tracing is off;
+   * `serviceName` unset means the app's own (`memtrace-gateway`, …).
+   */
+  readonly tracing: { tracesUrl?: string; serviceName?: string; scheduledDelayMs?: number };
   private readonly internalSecret?: string;
 
   constructor(private readonly env: Env) {
@@ -130,6 +144,17 @@ export class AppConfig {
         : [{ host: env.MEMTRACE_QUERY_HOST, port: env.MEMTRACE_QUERY_PORT }],
     };
     this.storeUrlPolicy = { allow: env.MEMTRACE_STORE_URL_ALLOW };
+    this.tracing = tracingConfig(env);
+    this.rateLimits = {
+      enabled: env.MEMTRACE_RATE_LIMIT_ENABLED,
+      burstSeconds: env.MEMTRACE_RATE_LIMIT_BURST_SECONDS,
+      defaults: {
+        keyRequests: env.MEMTRACE_RATE_LIMIT_KEY_RPS,
+        keyMemories: env.MEMTRACE_RATE_LIMIT_KEY_MEMORIES_PER_SEC,
+        orgRequests: env.MEMTRACE_RATE_LIMIT_ORG_RPS,
+        orgMemories: env.MEMTRACE_RATE_LIMIT_ORG_MEMORIES_PER_SEC,
+      },
+    };
   }
 
   /** The internal RPC secret; a process that talks to another cannot start without one. */
@@ -149,4 +174,21 @@ export class AppConfig {
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {
     return new AppConfig(loadEnv(source));
   }
+}
+
+/**
+ * The OTLP/HTTP traces URL as the OpenTelemetry spec derives it: the signal-specific endpoint as
+ * given, else the base endpoint plus `/v1/traces`. Spans go out as JSON (a collector's OTLP/HTTP
+ * receiver accepts it), so another protocol is named at boot instead of failing every export.
+ */
+function tracingConfig(env: Env): AppConfig['tracing'] {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = env.OTEL_SDK_DISABLED ? undefined : (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base.replace(/\/+$/, '')}/v1/traces`));
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (tracesUrl && protocol !== undefined && protocol !== 'http/json') {
+    throw new ConfigError(
+      `invalid configuration:\n  OTEL_EXPORTER_OTLP_PROTOCOL: "${protocol}" is not supported; traces are exported as OTLP/HTTP JSON (set http/json or leave it unset)`,
+    );
+  }
+  return { tracesUrl, serviceName: env.OTEL_SERVICE_NAME, scheduledDelayMs: env.OTEL_BSP_SCHEDULE_DELAY };
 }

@@ -21,4 +21,23 @@ describe('configuration', () => {
       expect((error as Error).message).toMatch(/REDIS_URL/);
     }
   });
+
+  it('traces only with an OTLP endpoint, and derives the traces URL as the OpenTelemetry spec does', () => {
+    expect(AppConfig.fromEnv({}).tracing.tracesUrl).toBeUndefined();
+    expect(AppConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).tracing.tracesUrl).toBeUndefined();
+    expect(AppConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing.tracesUrl).toBe('http://collector:4318/v1/traces');
+    expect(AppConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b/otlp' }).tracing.tracesUrl).toBe('http://b/otlp');
+    expect(AppConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_SDK_DISABLED: 'true' }).tracing.tracesUrl).toBeUndefined();
+    expect(AppConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'edge' }).tracing).toEqual({
+      tracesUrl: 'http://a:4318/v1/traces',
+      serviceName: 'edge',
+      scheduledDelayMs: 100,
+    });
+  });
+
+  it('refuses a trace protocol the exporter does not speak', () => {
+    expect(() => AppConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTLP\/HTTP JSON/);
+    expect(AppConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing.tracesUrl).toBeDefined();
+    expect(() => loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
 });

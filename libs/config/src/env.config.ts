@@ -20,6 +20,8 @@ const isHostOrCidr = (entry: string) => {
   if (prefix === undefined) return family !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry);
   return family !== 0 && extra === undefined && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 };
+/** An optional value where an empty string means unset (`OTEL_EXPORTER_OTLP_ENDPOINT=` turns tracing off). */
+const unlessEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const envSchema = z.object({
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/memtrace'),
@@ -96,6 +98,14 @@ export const envSchema = z.object({
     .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean)),
   /** Further orgs with per-org series in one process (first seen); the rest share `org="_other"`. */
   MEMTRACE_METRICS_MAX_ORG_SERIES: z.coerce.number().int().min(0).default(100),
+  /** Rate limits of the gateway (REST and /mcp), shared by every gateway through Redis (GCRA). */
+  MEMTRACE_RATE_LIMIT_ENABLED: boolean(true),
+  MEMTRACE_RATE_LIMIT_KEY_RPS: positiveInt(500),
+  MEMTRACE_RATE_LIMIT_KEY_MEMORIES_PER_SEC: positiveInt(5000),
+  MEMTRACE_RATE_LIMIT_ORG_RPS: positiveInt(2000),
+  MEMTRACE_RATE_LIMIT_ORG_MEMORIES_PER_SEC: positiveInt(20_000),
+  /** How many seconds of a limit's rate may arrive at once (the GCRA burst). */
+  MEMTRACE_RATE_LIMIT_BURST_SECONDS: z.coerce.number().positive().max(3600).default(2),
   MEMTRACE_STORE_TIMEOUT_MS: positiveInt(10_000),
   MEMTRACE_RETRY_MAX_DELAY_MS: positiveInt(30_000),
   MEMTRACE_CONFIRM_TIMEOUT_MS: positiveInt(30_000),
@@ -125,6 +135,20 @@ export const envSchema = z.object({
       const bad = entries.filter((e) => !isHostOrCidr(e));
       if (bad.length) ctx.addIssue({ code: 'custom', message: `not a host, IP address or CIDR: ${bad.join(', ')} (e.g. arc.internal, 10.0.0.0/8, fd00::/8)` });
     }),
+  /**
+   * OpenTelemetry traces (the standard OTEL_* variables): spans are exported over OTLP/HTTP only when
+   * an endpoint is set; otherwise no tracer is registered and tracing costs nothing.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: unlessEmpty(z.string().url()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unlessEmpty(z.string().url()),
+  /** The exporter speaks OTLP/HTTP with JSON bodies; the variable is checked so a mismatch is named at boot. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: unlessEmpty(z.string()),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: unlessEmpty(z.string()),
+  /** Default `memtrace-<app>` (memtrace-gateway, memtrace-query, …). */
+  OTEL_SERVICE_NAME: unlessEmpty(z.string()),
+  /** Delay between two span exports, ms (the SDK's default is 5000). */
+  OTEL_BSP_SCHEDULE_DELAY: unlessEmpty(z.coerce.number().int().min(0)),
+  OTEL_SDK_DISABLED: boolean(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

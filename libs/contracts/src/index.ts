@@ -10,3 +10,4 @@ export * from './memory/memory.wire';
 export * from './memory/memory-patterns';
 export * from './json-fields';
 export * from './query/query.contract';
+export * from './trace-context';

@@ -1,8 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Metrics, NestPinoLogger, requestIdFor } from '@memtrace/observability';
+import { Metrics, NestPinoLogger, requestIdFor, tracingEnabled } from '@memtrace/observability';
 import type { Logger } from 'pino';
 import { ErrorListener, HttpErrorFilter, sendFrameworkError } from './http-error.filter';
+import { traceHttpRequests } from './http-tracing';
 import { checkRequestText } from './request-input.util';
 
 export interface ConnectionLimits {
@@ -61,6 +62,7 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   app.useGlobalFilters(new HttpErrorFilter(options.logger, options.onError));
   app.enableCors();
   const fastify = app.getHttpAdapter().getInstance();
+  if (tracingEnabled()) traceHttpRequests(fastify);
   // After CORS (an onRequest hook) so that browsers can read the 400; before guards and handlers.
   fastify.addHook('preValidation', async (request) => checkRequestText(request.params, request.query));
   fastify.addHook('onSend', async (request, reply) => {
@@ -69,8 +71,9 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
-    options.metrics.httpRequests.inc({ app: options.name, route, status: String(reply.statusCode) });
-    options.metrics.httpDuration.observe({ app: options.name, route }, seconds);
+    const labels = { app: options.name, method: request.method, route, status: String(reply.statusCode) };
+    options.metrics.httpRequests.inc(labels);
+    options.metrics.httpDuration.observe(labels, seconds);
     options.logger.info(
       { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
       'request',

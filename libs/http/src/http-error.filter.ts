@@ -30,7 +30,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { status, body } = this.toResponse(exception, request);
     this.onError?.(request, status, body, exception);
     const retryAfter = body.code === undefined ? undefined : RETRY_AFTER_SECONDS[body.code];
-    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+    // A rate limit sets its own, exact Retry-After before it throws.
+    if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

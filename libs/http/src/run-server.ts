@@ -1,7 +1,7 @@
 import { AppConfig, ConfigError, describeStartupError } from '@memtrace/config';
-import { createLogger, Metrics, routeProcessOutputToLogger } from '@memtrace/observability';
+import { createLogger, Metrics, routeProcessOutputToLogger, startTracing } from '@memtrace/observability';
 import type { Logger } from 'pino';
-import { startMetricsServer } from './metrics.server';
+import { MetricsServer, startMetricsServer } from './metrics.server';
 
 export interface Closable {
   close(): Promise<unknown>;
@@ -38,10 +38,14 @@ export async function runServer(name: string, start: (config: AppConfig, platfor
   routeProcessOutputToLogger(logger);
   const metrics = new Metrics(config.metrics.orgSeries);
   let closables: Closable[];
+  let metricsServer: MetricsServer;
   try {
     const port = config.metrics.port ?? DEFAULT_METRICS_PORTS[name] ?? 0;
-    const metricsServer = await startMetricsServer({ host: config.metrics.host, port, metrics, logger });
-    closables = [...(await start(config, { logger, metrics })), metricsServer];
+    // Before the apps start, so their spans have a provider; closed last, so the last spans go out.
+    const tracing = await startTracing(config.tracing, { app: name, logger });
+    metricsServer = await startMetricsServer({ host: config.metrics.host, port, metrics, logger });
+    closables = [...(await start(config, { logger, metrics })), metricsServer, ...(tracing ? [tracing] : [])];
+    metricsServer.setReady(true);
   } catch (error) {
     fail(name, describeStartupError(error as Error, config));
   }
@@ -54,6 +58,8 @@ export async function runServer(name: string, start: (config: AppConfig, platfor
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
+    // Unready first, so an orchestrator stops routing to this process while it drains.
+    metricsServer.setReady(false);
     for (const closable of closables) await closable.close();
     process.exit(0);
   };

@@ -1,2 +1,3 @@
 export * from './ready-orgs';
 export * from './ingest-queues';
+export * from './queue-backlog';

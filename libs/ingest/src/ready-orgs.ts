@@ -154,6 +154,11 @@ export class ReadyOrgs {
     return (await connection.blpop(this.keys.wake, Math.max(0.01, timeoutMs / 1000))) !== null;
   }
 
+  /** Every org due or held: the orgs that may have jobs no worker has taken (the backlog's orgs). */
+  async dueOrgIds(): Promise<string[]> {
+    return this.client.zrange(this.keys.due, '0', '-1');
+  }
+
   /** How many orgs are due or held (for metrics); one round trip. */
   async dueCount(): Promise<number> {
     return this.client.zcard(this.keys.due);

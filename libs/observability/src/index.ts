@@ -5,3 +5,5 @@ export * from './metrics';
 export * from './observability.module';
 export * from './error-throttle';
 export * from './process-logging';
+export * from './trace-context';
+export * from './tracing';

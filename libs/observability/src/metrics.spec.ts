@@ -21,3 +21,32 @@ describe('Metrics org series', () => {
     expect((await metrics.queueDepth.get()).values).toHaveLength(100);
   });
 });
+
+describe('the Grafana dashboard (docs/grafana-dashboard.json)', () => {
+  it('plots only series this registry defines, with the labels it gives them', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8'));
+    const metrics = new Metrics();
+    const defined = new Map((await metrics.registry.getMetricsAsJSON()).map((m) => [m.name, m]));
+    const labelsOf = (name: string) => (metrics.registry.getSingleMetric(name) as unknown as { labelNames: string[] }).labelNames;
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets: Array<{ expr: string }> }) => p.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThanOrEqual(20);
+    for (const expr of exprs) {
+      const names = expr.match(/memtrace_[a-z_]+/g) ?? [];
+      expect(names.length).toBeGreaterThan(0);
+      for (const raw of names) {
+        const name = raw.replace(/_(bucket|sum|count)$/, '');
+        expect(defined.has(name) ? name : `${name} (not defined)`).toBe(name);
+        // Every label a `by (…)` groups on exists on the series (le: histogram buckets; pod: Prometheus's own).
+        for (const group of expr.matchAll(/by \(([^)]*)\)/g)) {
+          for (const label of group[1].split(',').map((l) => l.trim())) {
+            if (label === 'le' || label === 'pod' || !expr.includes(`${raw}`)) continue;
+            const present = names.some((n) => labelsOf(n.replace(/_(bucket|sum|count)$/, '')).includes(label));
+            expect(present ? label : `${label} on ${expr}`).toBe(label);
+          }
+        }
+      }
+    }
+  });
+});

@@ -20,14 +20,14 @@ export class Metrics {
 
   readonly httpRequests = new Counter({
     name: 'memtrace_http_requests_total',
-    help: 'HTTP requests answered, by app, route and status',
-    labelNames: ['app', 'route', 'status'] as const,
+    help: 'HTTP requests answered, by app, method, route template and status',
+    labelNames: ['app', 'method', 'route', 'status'] as const,
     registers: [this.registry],
   });
   readonly httpDuration = new Histogram({
     name: 'memtrace_http_request_duration_seconds',
-    help: 'HTTP request latency, by app and route',
-    labelNames: ['app', 'route'] as const,
+    help: 'HTTP request latency, by app, method, route template and status',
+    labelNames: ['app', 'method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [this.registry],
   });
@@ -123,6 +123,49 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'memtrace_rate_limited_total',
+    help: 'Requests answered 429 by a rate limit, by org and limit (key-requests, org-requests, key-memories, org-memories)',
+    labelNames: ['org', 'limit'] as const,
+    registers: [this.registry],
+  });
+  readonly rpcRequests = new Counter({
+    name: 'memtrace_rpc_requests_total',
+    help: 'Internal RPC requests (gateway to query service), by side (client or server), pattern and outcome (ok or an error code)',
+    labelNames: ['side', 'pattern', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly rpcDuration = new Histogram({
+    name: 'memtrace_rpc_request_duration_seconds',
+    help: 'Internal RPC latency, by side and pattern',
+    labelNames: ['side', 'pattern'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  });
+  readonly ingestBatchRows = new Histogram({
+    name: 'memtrace_ingest_batch_rows',
+    help: 'Rows per store batch written by an ingest worker',
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000],
+    registers: [this.registry],
+  });
+  readonly ingestFlushDuration = new Histogram({
+    name: 'memtrace_ingest_flush_duration_seconds',
+    help: 'Time from a batch flush starting to its rows confirmed visible in the store (write, confirmation, retries)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly storeErrors = new Counter({
+    name: 'memtrace_store_errors_total',
+    help: 'Failed store requests, by org and operation',
+    labelNames: ['org', 'operation'] as const,
+    registers: [this.registry],
+  });
+  readonly ingestBacklog = new Gauge({
+    name: 'memtrace_ingest_backlog_jobs',
+    help: 'Ingest jobs waiting, prioritized or delayed, summed over every org with work (deployment-wide; what KEDA scales on)',
+    registers: [this.registry],
+  });
+
   private readonly namedOrgs: ReadonlySet<string>;
   private readonly seriesOrgs = new Set<string>();
 
@@ -142,6 +185,25 @@ export class Metrics {
       return orgId;
     }
     return OTHER_ORGS;
+  }
+
+  /**
+   * Times one internal RPC and counts it by outcome: `ok`, or the error's code (the codes of the
+   * one error table, so the label stays bounded), or `error`.
+   */
+  async timeRpc<T>(side: 'client' | 'server', pattern: string, run: () => Promise<T>): Promise<T> {
+    const end = this.rpcDuration.startTimer({ side, pattern });
+    let outcome = 'ok';
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      outcome = typeof code === 'string' && /^[a-z_]{1,32}$/.test(code) ? code : 'error';
+      throw error;
+    } finally {
+      end();
+      this.rpcRequests.inc({ side, pattern, outcome });
+    }
   }
 
   /** Sets a per-org gauge, for orgs with a series of their own (a gauge of `_other` would mean nothing). */

@@ -7,6 +7,8 @@ export const invalidationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('api-key'), keyHash: z.string() }),
   z.object({ kind: z.literal('org'), orgId: z.string() }),
   z.object({ kind: z.literal('binding'), orgId: z.string() }),
+  /** An org's rate-limit overrides changed. */
+  z.object({ kind: z.literal('limits'), orgId: z.string() }),
   z.object({ kind: z.literal('all') }),
 ]);
 export type Invalidation = z.infer<typeof invalidationSchema>;

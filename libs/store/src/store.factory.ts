@@ -1,7 +1,9 @@
+import { tracingEnabled } from '@memtrace/observability';
 import { ArcMemoryStore } from './arc/arc.adapter';
 import type { StoreLog } from './arc/arc-http.client';
 import type { MemoryStore, StoreBinding } from './port/memory-store.port';
 import { StoreRejectedError } from './port/store.exception';
+import { TracedMemoryStore } from './traced-memory.store';
 
 export interface StoreFactoryOptions {
   /** Arc per-request timeout; default 30 s. */
@@ -10,8 +12,16 @@ export interface StoreFactoryOptions {
   log?: StoreLog;
 }
 
-/** Opens the store a binding describes. DuckDB opens (and creates) its file; Arc opens nothing yet. */
+/**
+ * Opens the store a binding describes. DuckDB opens (and creates) its file; Arc opens nothing yet.
+ * While tracing is on, every store call is a CLIENT span (`TracedMemoryStore`).
+ */
 export async function createStore(binding: StoreBinding, options: StoreFactoryOptions = {}): Promise<MemoryStore> {
+  const store = await openStore(binding, options);
+  return tracingEnabled() ? new TracedMemoryStore(store, binding) : store;
+}
+
+async function openStore(binding: StoreBinding, options: StoreFactoryOptions): Promise<MemoryStore> {
   switch (binding.kind) {
     case 'arc':
       return new ArcMemoryStore({

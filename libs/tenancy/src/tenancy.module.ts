@@ -9,8 +9,9 @@ import { AuthGuard } from './auth/auth.guard';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { StoreBindingResolver } from './bindings/store-binding.resolver';
 import { BindingSealer } from './crypto/binding-sealer';
+import { ReadinessProbe } from './health/readiness.probe';
 
-const providers = [ApiKeyVerifier, AuthGuard, BindingSealer, StoreBindingResolver, BootstrapService];
+const providers = [ApiKeyVerifier, AuthGuard, BindingSealer, StoreBindingResolver, BootstrapService, ReadinessProbe];
 
 export interface PlatformOptions {
   /** Process or app name, on every log line. */

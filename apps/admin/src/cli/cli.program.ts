@@ -7,11 +7,12 @@ import { generateMasterKey, MasterKeyError } from '@memtrace/tenancy';
 import { Command, Option } from 'commander';
 import { userInfo } from 'node:os';
 import { packageVersion } from './package-version';
-import { toBindingResponse, toKeyResponse, toOrgResponse } from '../admin.mapper';
-import { bindingSchema, createKeySchema, createOrgSchema, orgIdSchema } from '../admin.schemas';
+import { toBindingResponse, toKeyResponse, toLimitsResponse, toOrgResponse } from '../admin.mapper';
+import { bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema } from '../admin.schemas';
 import { ApiKeyService } from '../api-keys/api-key.service';
 import { Actor, cliActor } from '../audit/actor';
 import { OrganizationService } from '../organizations/organization.service';
+import { OrgLimitsService, OrgLimitsView } from '../organizations/org-limits.service';
 import { MasterKeyRotationService } from '../store-bindings/master-key-rotation.service';
 import { StoreBindingService } from '../store-bindings/store-binding.service';
 import { CliIo, keyTable, orgTable } from './cli-output';
@@ -133,6 +134,38 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
       await ctx.get(StoreBindingService).remove(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'));
       print(json, { removed: orgId }, `Arc instance removed for ${orgId}`);
     }));
+
+  const limits = org.command('limits').description("an organization's rate limits (defaults: MEMTRACE_RATE_LIMIT_*)");
+  const showLimits = (json: boolean, view: OrgLimitsView) => {
+    const wire = toLimitsResponse(view, config().rateLimits.burstSeconds);
+    const line = (name: keyof typeof wire.limits) => `  ${name.padEnd(24)} ${wire.limits[name]}${wire.overrides[name] === null ? ' (default)' : ''}`;
+    print(json, wire, [`Rate limits of ${view.orgId} (per second; bursts of ${wire.burst_seconds} s)`, ...Object.keys(wire.limits).map((n) => line(n as keyof typeof wire.limits))].join('\n'));
+  };
+  limits
+    .command('show <org_id>')
+    .description('show the limits that apply to an organization')
+    .action(run(async (ctx, json, orgId: string) => showLimits(json, await ctx.get(OrgLimitsService).show(ctx.actor, parseInput(orgIdSchema, orgId, 'org id')))));
+  limits
+    .command('set <org_id>')
+    .description('override limits of an organization (a number, or `default` to drop the override)')
+    .option('--requests-per-second <n>', 'requests/s of the whole org')
+    .option('--memories-per-second <n>', 'memories written/s of the whole org (a batch counts its items)')
+    .option('--key-requests-per-second <n>', 'requests/s of each API key')
+    .option('--key-memories-per-second <n>', 'memories written/s of each API key')
+    .action(run(async (ctx, json, orgId: string, opts: Record<string, string | undefined>) => {
+      const value = (v: string | undefined) => (v === undefined ? undefined : v === 'default' ? null : /^\d+$/.test(v) ? Number(v) : v);
+      const changes = parseInput(limitsSchema, {
+        requests_per_second: value(opts.requestsPerSecond),
+        memories_per_second: value(opts.memoriesPerSecond),
+        key_requests_per_second: value(opts.keyRequestsPerSecond),
+        key_memories_per_second: value(opts.keyMemoriesPerSecond),
+      }, 'limits');
+      showLimits(json, await ctx.get(OrgLimitsService).set(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'), changes));
+    }));
+  limits
+    .command('reset <org_id>')
+    .description('drop every override: the organization gets the deployment defaults')
+    .action(run(async (ctx, json, orgId: string) => showLimits(json, await ctx.get(OrgLimitsService).reset(ctx.actor, parseInput(orgIdSchema, orgId, 'org id')))));
 
   const key = program.command('key').description('manage API keys');
   key

@@ -1,9 +1,11 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
 import { INGEST_JOB_OPTIONS, INGEST_MEMORIES_V1, IngestMemoriesV1, ingestOrgsKey } from '@memtrace/contracts';
 import { IngestQueues, ReadyOrgs } from '@memtrace/ingest';
-import { LOGGER } from '@memtrace/observability';
+import { inSpan, InSpanOptions, LOGGER, traceCarrier } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 
 /**
@@ -25,9 +27,22 @@ export class IngestProducer implements OnModuleDestroy {
     this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
   }
 
-  async enqueue(payload: IngestMemoriesV1): Promise<void> {
+  /** In a PRODUCER span whose context travels in the job (`trace`), so the worker's spans continue the request's trace. */
+  enqueue(payload: IngestMemoriesV1): Promise<void> {
+    return inSpan('send ingest', SEND_SPAN, async (span) => {
+      const queue = this.queues.get(payload.orgId);
+      const jobId = payload.memories[0].id;
+      if (span.isRecording()) {
+        span.setAttributes({ 'messaging.destination.name': queue.name, 'messaging.message.id': jobId, 'memtrace.org.id': payload.orgId, 'memtrace.memory.count': payload.memories.length });
+      }
+      const trace = traceCarrier();
+      await this.send(queue, trace ? { ...payload, trace } : payload, jobId);
+    });
+  }
+
+  private async send(queue: Queue, payload: IngestMemoriesV1, jobId: string): Promise<void> {
     // The first memory's id makes a retried enqueue of the same request idempotent.
-    await this.queues.get(payload.orgId).add(INGEST_MEMORIES_V1, payload, { ...INGEST_JOB_OPTIONS, jobId: payload.memories[0].id });
+    await queue.add(INGEST_MEMORIES_V1, payload, { ...INGEST_JOB_OPTIONS, jobId });
     // After the job is in the queue, never before: a worker that finds the queue empty forgets the
     // org only if no signal came after it looked (see ReadyOrgs).
     await this.ready.signal(payload.orgId);
@@ -43,3 +58,9 @@ export class IngestProducer implements OnModuleDestroy {
     await this.queues.close();
   }
 }
+
+/** Messaging conventions: the ingest queues (one per org) are the destination `ingest`. */
+const SEND_SPAN: InSpanOptions = {
+  kind: SpanKind.PRODUCER,
+  attributes: { 'messaging.system': 'bullmq', 'messaging.operation.type': 'send', 'messaging.operation.name': 'send', 'messaging.destination.template': 'ingest-{org}' },
+};

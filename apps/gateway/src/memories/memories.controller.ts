@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
+import { CountsMemories, CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyService } from './idempotency.service';
 import { MemoryWriteService } from './memory-write.service';
@@ -15,6 +15,7 @@ export class MemoriesController {
   @Post()
   @HttpCode(201)
   @RequireScope('write')
+  @CountsMemories(memoriesInBody)
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
@@ -27,4 +28,10 @@ export class MemoriesController {
     if (replayed) reply.header('idempotent-replayed', 'true');
     return result;
   }
+}
+
+/** A batch counts its items against the memories/s limits; anything else is one memory. */
+function memoriesInBody(body: unknown): number {
+  const batch = (body as { memories?: unknown } | null)?.memories;
+  return Array.isArray(batch) ? batch.length : 1;
 }

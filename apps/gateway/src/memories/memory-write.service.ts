@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Attributes, Span, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
 import { AppError, dedupKey, MemoryRecord, MemoryWire, toMemoryWire } from '@memtrace/contracts';
-import { LOGGER, Metrics } from '@memtrace/observability';
+import { inSpan, InSpanOptions, LOGGER, Metrics } from '@memtrace/observability';
 import { HotTier } from '@memtrace/store';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
@@ -63,8 +64,14 @@ export class MemoryWriteService {
     return { result, replayed: false };
   }
 
-  async create(orgId: string, body: unknown, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
+  /** One write request, in a `create_memory` span (OpenTelemetry GenAI memory conventions). */
+  create(orgId: string, body: unknown, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
+    return inSpan('create_memory', CREATE_MEMORY_SPAN, (span) => this.createInSpan(span, orgId, body, requestId, idempotency));
+  }
+
+  private async createInSpan(span: Span, orgId: string, body: unknown, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
     const parsed = parseCreateMemories(body, this.limits);
+    if (span.isRecording()) span.setAttributes(createMemoryAttributes(orgId, parsed.memories));
     // Upstream order: validation first, then the org's store (503 without one).
     await this.bindings.resolve(orgId);
     const records = parsed.memories.map((m, index): MemoryRecord => {
@@ -79,6 +86,10 @@ export class MemoryWriteService {
     });
     const accepted = records.filter((_, i) => claimed[i]);
     const duplicates = records.length - accepted.length;
+    if (span.isRecording()) {
+      span.setAttribute('memtrace.memory.duplicates', duplicates);
+      if (accepted.length === 1) span.setAttribute('gen_ai.memory.record.id', accepted[0].id);
+    }
     if (duplicates > 0) this.metrics.dedupHits.inc({ org: this.metrics.org(orgId) }, duplicates);
     if (!parsed.batch && accepted.length === 0) throw new AppError('conflict', 'duplicate memory');
 
@@ -99,6 +110,20 @@ export class MemoryWriteService {
     }
     this.metrics.memoriesAccepted.inc({ org: this.metrics.org(orgId) }, records.length);
   }
+}
+
+const CREATE_MEMORY_SPAN: InSpanOptions = { kind: SpanKind.INTERNAL, attributes: { 'gen_ai.operation.name': 'create_memory', 'gen_ai.provider.name': 'memtrace' } };
+
+/**
+ * `gen_ai.memory.store.id` is the org (each org has its own store); the agent and the session
+ * (`gen_ai.conversation.id`) are named when every memory of the request shares them.
+ */
+function createMemoryAttributes(orgId: string, memories: ReadonlyArray<{ agentId: string; sessionId: string }>): Attributes {
+  const [first] = memories;
+  const attributes: Attributes = { 'gen_ai.memory.store.id': orgId, 'gen_ai.memory.record.count': memories.length };
+  if (first && memories.every((m) => m.agentId === first.agentId)) attributes['gen_ai.agent.id'] = first.agentId;
+  if (first?.sessionId && memories.every((m) => m.sessionId === first.sessionId)) attributes['gen_ai.conversation.id'] = first.sessionId;
+  return attributes;
 }
 
 function queueUnavailable(): AppError {

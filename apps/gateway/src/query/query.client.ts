@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { Span, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
 import { AppError, ERROR_STATUS, ErrorCode, QueryPattern, rpcErrorSchema } from '@memtrace/contracts';
-import { LOGGER } from '@memtrace/observability';
+import { inSpan, InSpanOptions, LOGGER, Metrics, traceCarrier } from '@memtrace/observability';
 import { signedJsonSocket } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
@@ -16,7 +17,7 @@ import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
  */
 @Injectable()
 export class QueryClient implements OnModuleDestroy {
-  private readonly clients: Array<{ address: string; proxy: ClientProxy }>;
+  private readonly clients: Array<{ address: string; host: string; port: number; proxy: ClientProxy }>;
   private readonly timeoutMs: number;
   private readonly maxRequestBytes: number;
   private next = 0;
@@ -24,6 +25,7 @@ export class QueryClient implements OnModuleDestroy {
   constructor(
     config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {
     // Replies are signed too; their cap only stops a runaway, as the largest page is far below it.
     const socketClass = signedJsonSocket({
@@ -33,13 +35,26 @@ export class QueryClient implements OnModuleDestroy {
     });
     this.clients = config.query.addresses.map(({ host, port }) => ({
       address: `${host}:${port}`,
+      host,
+      port,
       proxy: ClientProxyFactory.create({ transport: Transport.TCP, options: { host, port, socketClass } }),
     }));
     this.timeoutMs = config.query.timeoutMs;
     this.maxRequestBytes = config.query.maxFrameBytes - FRAME_OVERHEAD_BYTES;
   }
 
-  async send<T>(pattern: QueryPattern, request: object): Promise<T> {
+  /** In a CLIENT span whose context travels in the request (`trace`, inside the signed frame). */
+  send<T>(pattern: QueryPattern, request: object): Promise<T> {
+    return this.metrics.timeRpc('client', pattern, () =>
+      inSpan(pattern, RPC_SPAN, (span) => {
+        if (span.isRecording()) span.setAttribute('rpc.method', pattern);
+        const trace = traceCarrier();
+        return this.dispatch<T>(pattern, trace ? { ...request, trace } : request, span);
+      }),
+    );
+  }
+
+  private async dispatch<T>(pattern: QueryPattern, request: object, span: Span): Promise<T> {
     // The query service closes the connection on a frame over its cap; say so instead of a 503.
     if (Buffer.byteLength(JSON.stringify(request)) > this.maxRequestBytes) {
       throw new AppError('payload_too_large', 'the request is too large to query', `keep filters and query text under ${this.maxRequestBytes} bytes`);
@@ -47,7 +62,8 @@ export class QueryClient implements OnModuleDestroy {
     const first = this.next++ % this.clients.length;
     let failure: unknown;
     for (let i = 0; i < this.clients.length; i++) {
-      const { address, proxy } = this.clients[(first + i) % this.clients.length];
+      const { address, host, port, proxy } = this.clients[(first + i) % this.clients.length];
+      if (span.isRecording()) span.setAttributes({ 'server.address': host, 'server.port': port });
       try {
         return await firstValueFrom(proxy.send<T>(pattern, request).pipe(timeout(this.timeoutMs)));
       } catch (error) {
@@ -71,7 +87,9 @@ export class QueryClient implements OnModuleDestroy {
   }
 }
 
-/** Signature, timestamp, packet envelope and pattern name: generous, so a request under the cap always fits. */
+const RPC_SPAN: InSpanOptions = { kind: SpanKind.CLIENT, attributes: { 'rpc.system.name': 'nestjs_tcp' } };
+
+/** Signature, timestamp, packet envelope, pattern name and trace context: generous, so a request under the cap always fits. */
 const FRAME_OVERHEAD_BYTES = 1024;
 const MAX_REPLY_BYTES = 1024 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import { INGEST_MEMORIES_V1, ingestMemoriesV1Schema, MemoryRecord } from '@memtrace/contracts';
+import { INGEST_MEMORIES_V1, ingestMemoriesV1Schema, MemoryRecord, TraceContext } from '@memtrace/contracts';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DeadLetterService } from './dead-letter.service';
 import { OrgBatcher, PoisonBatchError, RefusedBatchError } from './org-batcher';
@@ -10,13 +10,13 @@ import { OrgBatcher, PoisonBatchError, RefusedBatchError } from './org-batcher';
  */
 export function ingestProcessor(orgId: string, batcher: OrgBatcher, deadLetters: DeadLetterService) {
   return async (job: Job): Promise<void> => {
-    const records = parseJob(orgId, job);
-    if (typeof records === 'string') {
-      await deadLetters.park(orgId, job, records, 'invalid-payload');
-      throw new UnrecoverableError(records);
+    const parsed = parseJob(orgId, job);
+    if (typeof parsed === 'string') {
+      await deadLetters.park(orgId, job, parsed, 'invalid-payload');
+      throw new UnrecoverableError(parsed);
     }
     try {
-      await batcher.submit(records);
+      await batcher.submit(parsed.records, parsed.trace);
     } catch (error) {
       if (error instanceof PoisonBatchError) {
         await deadLetters.park(orgId, job, `store rejected the rows: ${error.message}`, 'store-rejected');
@@ -31,11 +31,11 @@ export function ingestProcessor(orgId: string, batcher: OrgBatcher, deadLetters:
   };
 }
 
-/** The job's rows, or why it cannot be processed. */
-function parseJob(orgId: string, job: Job): MemoryRecord[] | string {
+/** The job's rows and trace context, or why it cannot be processed. */
+function parseJob(orgId: string, job: Job): { records: MemoryRecord[]; trace?: TraceContext } | string {
   if (job.name !== INGEST_MEMORIES_V1) return `no handler for job name '${job.name}'`;
   const parsed = ingestMemoriesV1Schema.safeParse(job.data);
   if (!parsed.success) return `payload fails ${INGEST_MEMORIES_V1}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
   if (parsed.data.orgId !== orgId) return `payload of org '${parsed.data.orgId}' found in the queue of '${orgId}'`;
-  return parsed.data.memories.map((m) => ({ ...m, orgId }));
+  return { records: parsed.data.memories.map((m) => ({ ...m, orgId })), trace: parsed.data.trace };
 }

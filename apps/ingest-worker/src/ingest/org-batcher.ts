@@ -1,5 +1,6 @@
-import { MemoryRecord } from '@memtrace/contracts';
-import { Metrics } from '@memtrace/observability';
+import { Context, Link, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { MemoryRecord, TraceContext } from '@memtrace/contracts';
+import { contextFrom, inSpan, linkTo, Metrics, tracingEnabled } from '@memtrace/observability';
 import { HotTier, MemoryStore, StoreError, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
 import type { Logger } from 'pino';
 import { backoffDelayMs, sleep } from './retry-backoff';
@@ -64,11 +65,16 @@ export class BatcherClosedError extends Error {}
 
 interface Pending {
   records: MemoryRecord[];
+  /** The enqueue's trace context, from the job. */
+  trace?: TraceContext;
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
 const CONFIRM_POLL_MS = [0, 20, 50, 100, 200, 400, 800];
+/** Links on one batch span past the parent (the SDK's default limit is 128). */
+const MAX_BATCH_LINKS = 127;
+const PROCESS_ATTRIBUTES = { 'messaging.system': 'bullmq', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.template': 'ingest-{org}' };
 /** The first confirmation poll never waits longer than this, whatever the store did before. */
 const MAX_FIRST_CONFIRM_MS = 1_000;
 
@@ -94,11 +100,14 @@ export class OrgBatcher {
     this.visibility = deps.visibility ?? new VisibilityEstimate();
   }
 
-  /** Resolves when the rows are durably in the store and visible; rejects with a typed error otherwise. */
-  submit(records: MemoryRecord[]): Promise<void> {
+  /**
+   * Resolves when the rows are durably in the store and visible; rejects with a typed error otherwise.
+   * `trace`: the job's trace context, which the batch's span continues (see `inBatchSpan`).
+   */
+  submit(records: MemoryRecord[], trace?: TraceContext): Promise<void> {
     if (this.closing) return Promise.reject(new BatcherClosedError('worker is shutting down'));
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ records, resolve, reject });
+      this.pending.push({ records, trace, resolve, reject });
       this.pendingRows += records.length;
       if (this.pendingRows >= this.settings.batchRows) this.kick();
       else this.timer ??= setTimeout(() => this.kick(), this.settings.batchMs);
@@ -147,7 +156,11 @@ export class OrgBatcher {
 
   private async settle(batch: Pending[]): Promise<void> {
     try {
-      await this.writeConfirmed(batch.flatMap((p) => p.records), batch.length);
+      const records = batch.flatMap((p) => p.records);
+      this.deps.metrics.ingestBatchRows.observe(records.length);
+      const flushed = this.deps.metrics.ingestFlushDuration.startTimer();
+      await this.inBatchSpan(batch, records.length, () => this.writeConfirmed(records, batch.length));
+      flushed();
       for (const p of batch) p.resolve();
     } catch (error) {
       if (error instanceof PoisonBatchError && batch.length > 1) {
@@ -223,10 +236,30 @@ export class OrgBatcher {
   }
 
 
+  /**
+   * One CONSUMER span per batch (messaging conventions, `process ingest`), the store's spans below it.
+   * A batch gathers the jobs of many requests: the span is a child of the first traced job's enqueue,
+   * so that request's trace runs on from the HTTP request to the store write, and it links to the
+   * other jobs' enqueues, so the batch names every request it wrote (one span per batch, not per job).
+   */
+  private inBatchSpan(batch: Pending[], rows: number, write: () => Promise<void>): Promise<void> {
+    if (!tracingEnabled()) return write();
+    const origins = batch.map((p) => contextFrom(p.trace)).filter((c): c is Context => c !== undefined);
+    const links = origins
+      .slice(1, 1 + MAX_BATCH_LINKS)
+      .map(linkTo)
+      .filter((l): l is Link => l !== undefined);
+    const attributes = { ...PROCESS_ATTRIBUTES, 'messaging.batch.message_count': batch.length, 'memtrace.org.id': this.orgId, 'memtrace.memory.count': rows };
+    return inSpan('process ingest', { kind: SpanKind.CONSUMER, parent: origins[0] ?? ROOT_CONTEXT, links, attributes }, write);
+  }
+
   private async timed<T>(operation: string, run: () => Promise<T>): Promise<T> {
     const end = this.deps.metrics.storeLatency.startTimer({ org: this.deps.metrics.org(this.orgId), operation });
     try {
       return await run();
+    } catch (error) {
+      this.deps.metrics.storeErrors.inc({ org: this.deps.metrics.org(this.orgId), operation });
+      throw error;
     } finally {
       end();
     }

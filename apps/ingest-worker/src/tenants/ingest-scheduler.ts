@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AgentRepository, AuditRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
-import { ingestBullPrefix, ingestOrgsKey, ingestQueueName } from '@memtrace/contracts';
-import { Claim, IngestQueues, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
+import { ingestOrgsKey } from '@memtrace/contracts';
+import { Backlog, Claim, IngestQueues, QueueBacklog, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics, OTHER_ORGS } from '@memtrace/observability';
 import { RedisClient, RedisService } from '@memtrace/redis';
 import { HotTier, StoreRegistry } from '@memtrace/store';
-import { QueueKeys, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AgentActivity } from '../ingest/agent-activity';
 import { DeadLetterService } from '../ingest/dead-letter.service';
@@ -32,6 +32,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 const HOUSEKEEPING_MS = 15_000;
 /** Backlog gauges of an org with work are refreshed at most this often (three commands). */
 const MEASURE_INTERVAL_MS = 1_000;
+/** `GET /backlog` (KEDA polls it, every 30 s by default) measures at most this often per process. */
+const BACKLOG_CACHE_MS = 5_000;
 
 /**
  * Drains the per-org queues that have work, at a cost bounded by those orgs (design §8b): gateways
@@ -46,6 +48,8 @@ export class IngestScheduler implements OnApplicationBootstrap {
   private readonly consumers = new Map<string, OrgConsumer>();
   private readonly queues: IngestQueues;
   private readonly ready: ReadyOrgs;
+  private readonly backlogCounter: QueueBacklog;
+  private lastBacklog?: { at: number; value: Promise<Backlog> };
   private readonly errors: ErrorThrottle;
   private readonly loopErrors: ErrorThrottle;
   private readonly activity: AgentActivity;
@@ -74,6 +78,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
     this.loopErrors = new ErrorThrottle(logger, 'ingest scheduling failed; retrying');
     this.queues = new IngestQueues(redis.client, config.redis.prefix, logger, redis.cluster);
     this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
+    this.backlogCounter = new QueueBacklog(redis.client, config.redis.prefix, redis.cluster);
     this.activity = new AgentActivity(agents, logger);
   }
 
@@ -91,18 +96,8 @@ export class IngestScheduler implements OnApplicationBootstrap {
   private async signalLeftovers(): Promise<void> {
     try {
       const orgIds = await this.redis.client.smembers(ingestOrgsKey(this.config.redis.prefix));
-      const keys = new QueueKeys(ingestBullPrefix(this.config.redis.prefix));
-      const client = this.redis.client;
-      for (let i = 0; i < orgIds.length; i += 200) {
-        // Single commands, auto-pipelined: on a cluster they go to each org's own node.
-        const pending = await Promise.all(
-          orgIds.slice(i, i + 200).map(async (orgId) => {
-            const queue = keys.getKeys(ingestQueueName(orgId, this.redis.cluster));
-            const counts = await Promise.all([client.llen(queue.wait), client.llen(queue.active), client.zcard(queue.delayed), client.zcard(queue.prioritized)]);
-            return counts.some((n) => n > 0) ? orgId : undefined;
-          }),
-        );
-        for (const orgId of pending) if (orgId) await this.ready.signal(orgId);
+      for await (const [orgId, counts] of this.backlogCounter.each(orgIds)) {
+        if (Object.values(counts).some((n) => n > 0)) await this.ready.signal(orgId);
       }
       if (orgIds.length > 0) this.logger.info({ orgs: orgIds.length }, 'checked every known org queue for jobs without a signal');
     } catch (error) {
@@ -256,10 +251,32 @@ export class IngestScheduler implements OnApplicationBootstrap {
     if (!final) await this.ready.signal(orgId);
   }
 
+  /**
+   * Jobs no worker has taken yet (waiting, prioritized, delayed), summed over the orgs signalled as
+   * having work — deployment-wide, whichever worker is asked: what KEDA scales the workers on
+   * (`GET /backlog`). Measured at most every few seconds, however often it is asked.
+   */
+  backlog(): Promise<Backlog> {
+    if (this.lastBacklog && Date.now() - this.lastBacklog.at < BACKLOG_CACHE_MS) return this.lastBacklog.value;
+    const value = this.ready.dueOrgIds().then((orgIds) => this.backlogCounter.sum(orgIds));
+    this.lastBacklog = { at: Date.now(), value };
+    value.then(
+      (backlog) => this.metrics.ingestBacklog.set(backlog.backlog),
+      () => (this.lastBacklog = undefined),
+    );
+    return value;
+  }
+
+  /** True while this worker takes jobs (readiness). */
+  get consuming(): boolean {
+    return this.loops.length > 0 && !this.stopped && this.redis.isConnected();
+  }
+
   /** Gauges, and consumers of orgs without work for `idleCloseMs` closed: memory follows the active orgs. */
   private async housekeep() {
     this.metrics.activeOrgs.set(this.consumers.size);
     this.metrics.dueOrgs.set(await this.ready.dueCount().catch(() => 0));
+    await this.backlog().catch(() => undefined);
     const now = Date.now();
     for (const [orgId, consumer] of this.consumers) {
       if (consumer.idle && now - consumer.lastActiveAt > this.config.ingest.idleCloseMs) {

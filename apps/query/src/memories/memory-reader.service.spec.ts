@@ -1,4 +1,5 @@
 import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
+import { Metrics } from '@memtrace/observability';
 import { compareRecords, HotTier, matchesFilter, MemoryStore, StoreRegistry } from '@memtrace/store';
 import { memory } from '../context/memory-record.fixture';
 import fc from 'fast-check';
@@ -27,7 +28,7 @@ function fakeStore(rows: MemoryRecord[]): MemoryStore {
 function reader(stored: MemoryRecord[], hot: MemoryRecord[]): MemoryReader {
   const registry = { forOrg: async () => fakeStore(stored) } as unknown as StoreRegistry;
   const hotTier = { find: async (filter: MemoryFilter) => hot.filter((r) => r.orgId === filter.orgId && matchesFilter(r, filter)) } as unknown as HotTier;
-  return new MemoryReader(registry, hotTier, new ReadAdmission(1_000));
+  return new MemoryReader(registry, hotTier, new ReadAdmission(1_000), new Metrics());
 }
 
 describe('MemoryReader', () => {
@@ -95,7 +96,7 @@ describe('MemoryReader', () => {
         if (!rows.includes(landing)) rows.push(landing);
         return result;
       };
-      const subject = new MemoryReader({ forOrg: async () => store } as unknown as StoreRegistry, { find: async () => [landing] } as unknown as HotTier, new ReadAdmission(1_000));
+      const subject = new MemoryReader({ forOrg: async () => store } as unknown as StoreRegistry, { find: async () => [landing] } as unknown as HotTier, new ReadAdmission(1_000), new Metrics());
       const expected = method === 'count' ? 2 : { episodic: 1, decision: 1 };
       await expect(subject[method]({ orgId: 'org_a' })).resolves.toEqual(expected);
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
-import { HotTier, MemoryStore, StoreRegistry } from '@memtrace/store';
+import { Metrics } from '@memtrace/observability';
+import { HotTier, MemoryStore, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
 import { mergeHotTier, storeWindow } from './hot-tier-merge.util';
 import { ReadAdmission } from './read-admission';
 
@@ -17,10 +18,11 @@ export class MemoryReader {
     private readonly stores: StoreRegistry,
     private readonly hotTier: HotTier,
     private readonly admission: ReadAdmission,
+    private readonly metrics: Metrics,
   ) {}
 
   query(query: MemoryQuery): Promise<MemoryRecord[]> {
-    return this.admission.run(query.filter.orgId, async () => {
+    return this.read(query.filter.orgId, async () => {
       // The store first resolves the binding: a tenant without one gets its 503 before Redis is read.
       const store = await this.stores.forOrg(query.filter.orgId);
       const hot = await this.hotTier.find(query.filter);
@@ -30,15 +32,31 @@ export class MemoryReader {
 
   /** Matching memories, hot-tier rows the store does not show yet included. */
   async count(filter: MemoryFilter): Promise<number> {
-    const { stored, hotOnly } = await this.admission.run(filter.orgId, () => this.withHotOnly(filter, (store) => store.count(filter)));
+    const { stored, hotOnly } = await this.read(filter.orgId, () => this.withHotOnly(filter, (store) => store.count(filter)));
     return stored + hotOnly.length;
   }
 
   async countByType(filter: MemoryFilter): Promise<Record<string, number>> {
-    const { stored, hotOnly } = await this.admission.run(filter.orgId, () => this.withHotOnly(filter, (store) => store.countByType(filter)));
+    const { stored, hotOnly } = await this.read(filter.orgId, () => this.withHotOnly(filter, (store) => store.countByType(filter)));
     const merged = { ...stored };
     for (const record of hotOnly) merged[record.memoryType] = (merged[record.memoryType] ?? 0) + 1;
     return merged;
+  }
+
+  /** Admitted (or shed) per org, timed as the store operation `read`; an unreachable store counts as an error. */
+  private read<T>(orgId: string, run: () => Promise<T>): Promise<T> {
+    return this.admission.run(orgId, async () => {
+      const org = this.metrics.org(orgId);
+      const end = this.metrics.storeLatency.startTimer({ org, operation: 'read' });
+      try {
+        return await run();
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) this.metrics.storeErrors.inc({ org, operation: 'read' });
+        throw error;
+      } finally {
+        end();
+      }
+    });
   }
 
   /**

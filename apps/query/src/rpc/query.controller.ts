@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   agentMemoriesRequestSchema,
@@ -14,10 +14,13 @@ import { ContextQueryService } from '../context/context-query.service';
 import { MemoryQueryService } from '../memories/memory-query.service';
 import { AgentStatsService } from '../stats/agent-stats.service';
 import { QueryRpcFilter } from './query-rpc.filter';
+import { QueryMetricsInterceptor } from './query-metrics.interceptor';
+import { QueryTracingInterceptor } from './query-tracing.interceptor';
 
 /** The versioned message handlers: parse the contract, hand on. */
 @Controller()
 @UseFilters(QueryRpcFilter)
+@UseInterceptors(QueryMetricsInterceptor, QueryTracingInterceptor)
 export class QueryController {
   constructor(
     private readonly memories: MemoryQueryService,

@@ -24,6 +24,14 @@ describe('ingest.memories.v1', () => {
     for (const payload of broken) expect(ingestMemoriesV1Schema.safeParse(payload).success).toBe(false);
   });
 
+  it('drops a malformed trace context instead of refusing the job', () => {
+    const valid = JSON.parse(readFileSync(join(fixtures, 'ingest.memories.v1.single.json'), 'utf8'));
+    for (const trace of [{ traceparent: 'not-a-traceparent' }, 'x', { tracestate: 'a=b' }]) {
+      const parsed = ingestMemoriesV1Schema.safeParse({ ...valid, trace });
+      expect(parsed.success && parsed.data.trace).toBeUndefined();
+    }
+  });
+
   it('names queues per org without ":"', () => {
     expect(ingestQueueName('org_default')).toBe('ingest-org_default');
     expect(ingestQueueName('org:weird')).not.toContain(':');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MEMORY_TYPES } from '../memory/memory.types';
+import { traceContextSchema } from '../trace-context';
 
 /**
  * Job name and payload of one write request (1..N memories) queued by the gateway for the ingest
@@ -30,6 +31,8 @@ export const ingestMemoriesV1Schema = z.object({
   /** The gateway's request id, so a dead-lettered job can be traced to its request. */
   requestId: z.string().optional(),
   memories: z.array(ingestMemoryV1Schema).min(1),
+  /** The trace context of the enqueue (absent when tracing is off); the worker's batch span continues it. */
+  trace: traceContextSchema,
 });
 
 export type IngestMemoriesV1 = z.infer<typeof ingestMemoriesV1Schema>;

@@ -31,6 +31,12 @@ describe('query RPC contracts v1', () => {
     expect(renderContextRequestSchema.parse({ orgId: 'org_a', subject: 'session', id: 's', body: { max_tokens: 10 } }).subject).toBe('session');
   });
 
+  it('requests may carry the caller trace context; a malformed one is dropped', () => {
+    const trace = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+    expect(searchMemoriesRequestSchema.parse({ orgId: 'org_a', trace, body: {} }).trace).toEqual(trace);
+    expect(listMemoriesRequestSchema.parse({ orgId: 'org_a', trace: { traceparent: 'nope' } })).toEqual({ orgId: 'org_a', params: {} });
+  });
+
   it('an org is mandatory: no request may span tenants', () => {
     expect(listMemoriesRequestSchema.safeParse({ params: {} }).success).toBe(false);
     expect(getMemoryRequestSchema.safeParse({ orgId: '', id: 'x' }).success).toBe(false);

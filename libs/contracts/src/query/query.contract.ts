@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MemoryWire } from '../memory/memory.wire';
+import { traceContextSchema } from '../trace-context';
 
 /**
  * RPC contracts between the gateway and the query service (design §6). Patterns are versioned
@@ -20,17 +21,19 @@ export const QUERY_PATTERNS = {
 export type QueryPattern = (typeof QUERY_PATTERNS)[keyof typeof QUERY_PATTERNS];
 
 const orgId = z.string().min(1);
+/** The gateway's trace context (absent when tracing is off): the query service's span continues it. */
+const trace = traceContextSchema;
 /** The raw query string as Fastify parsed it: values are strings, or arrays when repeated. */
 const queryParams = z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({});
 
-export const listMemoriesRequestSchema = z.object({ orgId, params: queryParams });
-export const getMemoryRequestSchema = z.object({ orgId, id: z.string() });
+export const listMemoriesRequestSchema = z.object({ orgId, trace, params: queryParams });
+export const getMemoryRequestSchema = z.object({ orgId, trace, id: z.string() });
 /** The body is passed through as JSON: the query service owns its validation and messages. */
-export const searchMemoriesRequestSchema = z.object({ orgId, body: z.unknown() });
-export const agentMemoriesRequestSchema = z.object({ orgId, agentId: z.string(), params: queryParams });
-export const sessionMemoriesRequestSchema = z.object({ orgId, sessionId: z.string(), params: queryParams });
-export const agentStatsRequestSchema = z.object({ orgId, agentId: z.string() });
-export const renderContextRequestSchema = z.object({ orgId, subject: z.enum(['session', 'agent']), id: z.string(), body: z.unknown() });
+export const searchMemoriesRequestSchema = z.object({ orgId, trace, body: z.unknown() });
+export const agentMemoriesRequestSchema = z.object({ orgId, trace, agentId: z.string(), params: queryParams });
+export const sessionMemoriesRequestSchema = z.object({ orgId, trace, sessionId: z.string(), params: queryParams });
+export const agentStatsRequestSchema = z.object({ orgId, trace, agentId: z.string() });
+export const renderContextRequestSchema = z.object({ orgId, trace, subject: z.enum(['session', 'agent']), id: z.string(), body: z.unknown() });
 
 export type ListMemoriesRequest = z.input<typeof listMemoriesRequestSchema>;
 export type GetMemoryRequest = z.input<typeof getMemoryRequestSchema>;
