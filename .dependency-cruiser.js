@@ -18,6 +18,13 @@ module.exports = {
       from: { path: '^libs/(contracts|sdk|mcp)/' },
       to: { path: '@nestjs' },
     },
+    {
+      name: 'explorer-stays-in-the-browser',
+      comment: 'apps/explorer is a static page: it may use the SDK (the REST API) and browser packages, nothing of the server.',
+      severity: 'error',
+      from: { path: '^apps/explorer/src/' },
+      to: { path: ['^libs/(?!sdk/)', '^apps/(?!explorer/)', '@nestjs', '^(node:)?(fs|path|child_process|net|http|crypto|os)$'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

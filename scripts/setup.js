@@ -2,7 +2,7 @@
 // Gets a fresh checkout ready, so that `npm start` and `npm test` work with nothing run before:
 // checks PostgreSQL and Redis (naming the URL tried and how to start one), creates the database,
 // generates the Prisma client, applies migrations and builds. Usage:
-//   node scripts/setup.js build   generate the client and compile (no services needed)
+//   node scripts/setup.js build   generate the client, compile, build the explorer (no services needed)
 //   node scripts/setup.js serve   build, check services, create and migrate DATABASE_URL
 //   node scripts/setup.js test    build, check services, create and migrate the test template DB
 'use strict';
@@ -59,9 +59,11 @@ function build() {
   step('generating the Prisma client');
   prisma(['generate', '--no-hints'], DATABASE_URL);
   step('compiling (swc)');
-  run('build', [join(root, 'node_modules/@swc/cli/bin/swc.js'), 'apps', 'libs', 'generated', '-d', 'dist', '--quiet', '--ignore', 'libs/sdk/dist/**']);
+  run('build', [join(root, 'node_modules/@swc/cli/bin/swc.js'), 'apps', 'libs', 'generated', '-d', 'dist', '--quiet', '--ignore', 'libs/sdk/dist/**', '--ignore', 'apps/explorer/**']);
   step('building @memtrace/sdk (tsc: ESM and type declarations in libs/sdk/dist)');
   run('the SDK build', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'libs/sdk/tsconfig.json')]);
+  step('building the memory explorer (vite: apps/explorer -> dist/explorer, served at /explorer)');
+  run('the explorer build', [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'apps/explorer/vite.config.mts'), '--logLevel', 'warn']);
 }
 
 async function ensureDatabase(url) {

@@ -51,7 +51,7 @@ describe('internal RPC trust boundary (query service)', () => {
     );
   });
 
-  it.each(['query.list-memories.v1', 'query.search-memories.v1', 'query.get-memory.v1', 'query.render-context.v1', 'query.agent-stats.v1'])(
+  it.each(['query.list-memories.v1', 'query.search-memories.v1', 'query.get-memory.v1', 'query.render-context.v1', 'query.agent-stats.v1', 'query.agent-activity.v1'])(
     'gives a bare TCP client nothing for %s, closes the connection and logs the refusal',
     async (pattern) => {
       const refusalsBefore = query.stderr().split('\n').filter((line) => line.includes('"reason":"unsigned frame"')).length;

@@ -153,6 +153,16 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
       expect((await a('POST', '/api/v1/search', { memory_types: ['ok', 'no way'] })).status).toBe(400);
       expect((await a('POST', '/api/v1/search', [1, 2])).status).toBe(400);
       expect((await a('GET', '/api/v1/agents/bad%20id/stats')).status).toBe(400);
+      for (const [query, error] of [
+        ['bucket=2h', /^invalid bucket: '2h' is not one of 1m, 5m, 15m, 1h, 6h, 1d$/],
+        ['since=yesterday', /^invalid since: 'yesterday' is neither a relative window nor an RFC 3339 timestamp$/],
+        ['since=1h&until=2h', /^invalid until: must be after since$/],
+        // 7 days of minutes, one more when the window does not start on a minute.
+        ['since=7d&bucket=1m', /^invalid bucket: the window would have 1008[01] buckets of 1m, at most 5000$/],
+      ] as const) {
+        expect(await a('GET', `/api/v1/agents/${agentA.id}/activity?${query}`)).toMatchObject({ status: 400, body: { error: expect.stringMatching(error), code: 'bad_request' } });
+      }
+      expect((await a('GET', '/api/v1/agents/bad%20id/activity')).status).toBe(400);
       expect((await a('POST', `/api/v1/sessions/${sessionA.id}/context`, { max_tokens: -3 })).status).toBe(400);
     });
 
@@ -214,6 +224,23 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
       });
     });
 
+    it('agent activity: counts per bucket and type with errors, by id or name alike, store and hot tier', async () => {
+      const byId = await call(gateways[1], readOnlyA, 'GET', `/api/v1/agents/${agentA.id}/activity?since=2h&bucket=5m`);
+      expect(byId).toMatchObject({ status: 200, body: { agent_id: agentA.id, bucket: '5m', bucket_seconds: 300, memory_types: ['decision', 'episodic'], total: 4, errors: 1 } });
+      // 2 h of 5 minutes: 24 buckets, or 25 when the window does not start on a bucket boundary.
+      expect([24, 25]).toContain(byId.body.buckets.length);
+      const counted = byId.body.buckets.filter((b: { total: number }) => b.total > 0);
+      expect(counted.reduce((sum: number, b: { counts: Record<string, number> }) => sum + (b.counts.episodic ?? 0), 0)).toBe(3);
+      // The name matches the same memories (the agent's aliases), as stats do.
+      const byName = await a('GET', `/api/v1/agents/support-bot/activity?since=${encodeURIComponent(byId.body.since)}&until=${encodeURIComponent(byId.body.until)}&bucket=5m`);
+      expect({ ...byName.body, agent_id: agentA.id }).toEqual(byId.body);
+      // A write is counted at once (from the hot tier while the store does not show it yet).
+      expect((await a('POST', '/api/v1/memories', { agent_id: 'activity-agent', content: 'counted at once', event_type: 'error' })).status).toBe(201);
+      const fresh = await call(gateways[1], keyA, 'GET', '/api/v1/agents/activity-agent/activity?since=1h&bucket=1m');
+      expect(fresh.body).toMatchObject({ total: 1, errors: 1, memory_types: ['episodic'] });
+      expect((await a('GET', '/api/v1/agents/agent_nobody/activity')).body).toMatchObject({ total: 0, errors: 0, memory_types: [], bucket: '1h' });
+    });
+
     it("an agent's last_active_at follows its stored memories (agent and stats)", async () => {
       await waitFor(async () => Boolean((await a('GET', `/api/v1/agents/${agentA.id}`)).body.last_active_at), 15_000, 'last_active_at');
       const agent = (await a('GET', '/api/v1/agents/support-bot')).body;
@@ -256,6 +283,7 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
         await c('POST', '/api/v1/search', {}),
         await c('GET', '/api/v1/agents/x/memories'),
         await c('GET', '/api/v1/agents/x/stats'),
+        await c('GET', '/api/v1/agents/x/activity'),
         await c('GET', '/api/v1/sessions/s/memories'),
         await c('POST', '/api/v1/sessions/s/context'),
         await c('POST', '/api/v1/agents/x/context'),
@@ -279,6 +307,9 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
       expect((await b('GET', `/api/v1/sessions/${sessionA.id}/memories`)).body.count).toBe(0);
       const statsB = (await b('GET', `/api/v1/agents/${agentA.id}/stats`)).body;
       expect(statsB).toMatchObject({ memory_count: 1, session_count: 0, errors_24h: 0 });
+      // Activity of the same agent id counts B's one memory, never A's four (nor A's alias support-bot).
+      expect((await b('GET', `/api/v1/agents/${agentA.id}/activity`)).body).toMatchObject({ total: 1, errors: 0, memory_types: ['episodic'] });
+      expect((await b('GET', '/api/v1/agents/support-bot/activity')).body).toMatchObject({ total: 0 });
       expect((await b('POST', `/api/v1/sessions/${sessionA.id}/context`)).body).toMatchObject({ memory_count: 0 });
       expect((await b('POST', `/api/v1/agents/${agentA.id}/context`)).body.context).not.toContain('Customer');
     });

@@ -9,7 +9,7 @@ jest.setTimeout(120_000);
 /*
  * Property-based fuzzing of every body field and query parameter of the read routes that
  * read-api.e2e-spec.ts does not fuzz already (it covers GET /memories): POST /search, both context
- * routes, and GET /agents/:id/memories and /sessions/:id/memories. Each reply is checked against an
+ * routes, GET /agents/:id/memories and /sessions/:id/memories, and GET /agents/:id/activity. Each reply is checked against an
  * oracle over the seeded memories: never a 5xx; a wrongly typed or invalid value is 400; a 200 holds
  * exactly the rows the filter matches (so never one it should not), in order, within the limit.
  * Half of the seeds are in the store and half only in the hot tier (the worker is stopped), so both
@@ -397,6 +397,69 @@ describe('read API fuzzing: search, context, agent and session memories (store +
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('GET /agents/:id/activity: never 5xx; 400 for a bad window or bucket; a 200 counts exactly the seeds per bucket, hot tier included', async () => {
+    const BUCKETS: Record<string, number> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3_600, '6h': 21_600, '1d': 86_400 };
+    const mostly = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: text });
+    const value = fc.constantFrom('since', 'until', 'bucket', 'x').chain((name) =>
+      fc.tuple(fc.constant(name), name === 'bucket' ? mostly(fc.constantFrom(...Object.keys(BUCKETS), '', '2h', '1H', '60s', 'constructor')) : name === 'x' ? text : timeText),
+    );
+    const agent = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...AGENTS, 'nobody') }, { weight: 1, arbitrary: text });
+    const seen = { counted: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(agent, fc.array(value, { maxLength: 3 }), async (id, params) => {
+        const nowUs = Date.now() * 1000;
+        const reply = await read('GET', `/api/v1/agents/${encodeURIComponent(id)}/activity?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`);
+        expect(STATUSES).toContain(reply.status);
+        if (reply.status !== 200) expect(typeof reply.body.error).toBe('string');
+        if (reply.status === 400) seen.refused += 1;
+        if (reply.status === 200 && reply.body.total > 0) seen.counted += 1;
+        if (['', '.', '..'].includes(id)) return;
+        if (encodeURIComponent(id).length > MAX_PATH_PARAM) return expect(reply.status).toBe(414);
+        if (unsafeText(id) || params.some(([, v]) => unsafeText(v))) return expect(reply.status).toBe(400);
+        const given = (name: string) => params.filter(([k]) => k === name).map(([, v]) => v);
+        if (['since', 'until', 'bucket'].some((name) => given(name).length > 1)) return expect(reply.status).toBe(400);
+        const since = listBound(given('since')[0] || '24h', 'since', nowUs);
+        const until = listBound(given('until')[0] ?? '', 'until', nowUs) ?? { us: nowUs, fuzzy: false };
+        const bucket = given('bucket')[0] || '1h';
+        if (!ID_PATTERN.test(id) || since === INVALID || until === INVALID || !Object.hasOwn(BUCKETS, bucket)) return expect(reply.status).toBe(400);
+        if (since === UNKNOWN || until === UNKNOWN || since === undefined) return;
+        // Both bounds move with the server's clock when relative: compare with slack, or skip the edge.
+        const slack = CLOCK_SLACK_US;
+        const bucketUs = BUCKETS[bucket] * 1_000_000;
+        const floor = (us: number) => us - (((us % bucketUs) + bucketUs) % bucketUs);
+        const count = (floor(until.us - 1) - floor(since.us)) / bucketUs + 1;
+        const sameClock = /^\+?\d+[hdm]$/.test(given('since')[0] || '24h') && !/^\d{4}/.test(given('until')[0] ?? '');
+        if (!sameClock && Math.abs(until.us - since.us) <= slack) return;
+        if (until.us <= since.us || count > 5001) return expect(reply.status).toBe(400);
+        if (count >= 4999) return;
+        expect(reply.status).toBe(200);
+
+        // The window the server counted is in the answer: the oracle is exact within it.
+        const [fromUs, toUs] = [timeUs(reply.body.since), timeUs(reply.body.until)];
+        expect(Math.abs(fromUs - since.us)).toBeLessThanOrEqual(slack);
+        expect(reply.body).toMatchObject({ agent_id: id, bucket, bucket_seconds: BUCKETS[bucket] });
+        const first = floor(fromUs);
+        expect(reply.body.buckets.map((b: { start: string }) => timeUs(b.start))).toEqual(Array.from({ length: (floor(toUs - 1) - first) / bucketUs + 1 }, (_, i) => first + i * bucketUs));
+        const expected = new Map<number, { counts: Record<string, number>; total: number; errors: number }>();
+        for (const seed of seeds.filter((s) => s.agent_id === id && s.us > fromUs && s.us < toUs)) {
+          const cell = expected.get(floor(seed.us)) ?? { counts: {}, total: 0, errors: 0 };
+          cell.counts[seed.memory_type] = (cell.counts[seed.memory_type] ?? 0) + 1;
+          cell.total += 1;
+          if (seed.event_type === 'error') cell.errors += 1;
+          expected.set(floor(seed.us), cell);
+        }
+        const nonEmpty = reply.body.buckets.filter((b: { total: number }) => b.total > 0).map((b: { start: string; counts: object; total: number; errors: number }) => [timeUs(b.start), { counts: b.counts, total: b.total, errors: b.errors }]);
+        expect(nonEmpty).toEqual([...expected.entries()].sort((a, b) => a[0] - b[0]));
+        expect(reply.body.total).toBe([...expected.values()].reduce((sum, c) => sum + c.total, 0));
+        expect(reply.body.memory_types).toEqual([...new Set([...expected.values()].flatMap((c) => Object.keys(c.counts)))].sort());
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    // Not vacuous: the runs both counted seeds and refused bad input.
+    expect(seen.counted).toBeGreaterThan(10);
+    expect(seen.refused).toBeGreaterThan(10);
   });
 
   it('GET /agents/:id/memories and /sessions/:id/memories: never 5xx; rows only of the path id and the honoured filters', async () => {

@@ -5,9 +5,11 @@ import { AuthGuard, PlatformOptions, RateLimitGuard, RateLimitPolicy, RateLimite
 import { AgentService } from './agents/agent.service';
 import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
+import { ExplorerAssets } from './explorer/explorer-assets';
+import { ExplorerController } from './explorer/explorer.controller';
 import { HealthController } from './health/health.controller';
 import { McpModule } from './mcp/mcp.module';
-import { DedupService } from './memories/dedup.service';
+import { DedupService } from '@memtrace/ingest';
 import { IdempotencyService } from './memories/idempotency.service';
 import { IngestProducer } from './memories/ingest.producer';
 import { MemoriesController } from './memories/memories.controller';
@@ -24,8 +26,9 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule, McpModule],
-      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, AgentsController, SessionsController],
+      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, AgentsController, SessionsController, ExplorerController],
       providers: [
+        { provide: ExplorerAssets, useFactory: () => ExplorerAssets.load() },
         DedupService,
         IdempotencyService,
         IngestProducer,

@@ -1,11 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
+import { DedupService } from '@memtrace/ingest';
 import { Metrics } from '@memtrace/observability';
 import { StoreModule } from '@memtrace/store';
 import { PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AgentActivityService } from './activity/agent-activity.service';
 import { AgentScope } from './agents/agent-scope';
 import { ContextQueryService } from './context/context-query.service';
 import { MemoryQueryService } from './memories/memory-query.service';
+import { MemoryEraser } from './memories/memory-eraser.service';
 import { MemoryReader } from './memories/memory-reader.service';
 import { ReadAdmission } from './memories/read-admission';
 import { QueryController } from './rpc/query.controller';
@@ -26,9 +29,12 @@ import { AgentStatsService } from './stats/agent-stats.service';
       useFactory: (config: AppConfig, metrics: Metrics) => new ReadAdmission(config.query.maxReadsPerOrg, (org) => metrics.storeReadsShed.inc({ org: metrics.org(org) })),
     },
     MemoryReader,
+    MemoryEraser,
+    DedupService,
     AgentScope,
     MemoryQueryService,
     AgentStatsService,
+    AgentActivityService,
     ContextQueryService,
     QueryRpcFilter,
   ],

@@ -1,3 +1,4 @@
 export * from './ready-orgs';
 export * from './ingest-queues';
 export * from './queue-backlog';
+export * from './dedup.service';

@@ -4,6 +4,8 @@ import type {
   AddMemoryRequest,
   Agent,
   AgentContext,
+  AgentActivity,
+  AgentActivityOptions,
   AgentList,
   AgentStats,
   ContextOptions,
@@ -97,6 +99,14 @@ export class Memtrace {
     return this.http.request({ method: 'GET', path: `/api/v1/memories/${segment(id)}`, idempotent: true });
   }
 
+  /**
+   * Deletes a memory for good (Memtrace addition; upstream servers answer 404): gone from every read
+   * at once, and never written later if it was still queued. Throws NotFoundError for an unknown id.
+   */
+  async deleteMemory(id: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/api/v1/memories/${segment(id)}`, idempotent: false });
+  }
+
   // ── Agents ────────────────────────────────────────────────────────────────
 
   /** Registers an agent; a name already taken in the organisation throws `ConflictError`. */
@@ -115,6 +125,16 @@ export class Memtrace {
 
   async getAgentStats(agentId: string): Promise<AgentStats> {
     return this.http.request({ method: 'GET', path: `/api/v1/agents/${segment(agentId)}/stats`, idempotent: true });
+  }
+
+  /**
+   * Memories per time bucket and type, with the errors among them (`GET /api/v1/agents/:id/activity`):
+   * every bucket of the window, oldest first. Defaults: the last 24h in 1h buckets.
+   */
+  async getAgentActivity(agentId: string, options: AgentActivityOptions = {}): Promise<AgentActivity> {
+    const query = new URLSearchParams();
+    for (const name of ['since', 'until', 'bucket'] as const) if (options[name]) query.append(name, options[name]);
+    return this.http.request({ method: 'GET', path: `/api/v1/agents/${segment(agentId)}/activity`, query, idempotent: true });
   }
 
   /** Memories whose `agent_id` is `agentId`; the server defaults `since` to 24h here. */

@@ -47,7 +47,8 @@ export class Transport {
     this.timeout = options.timeout ?? 30_000;
     this.maxRetries = Math.max(0, options.maxRetries ?? 2);
     this.retryBaseDelay = options.retryBaseDelay ?? 250;
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    // Called unbound: a browser's fetch throws "Illegal invocation" when called as another object's method.
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   /** The parsed JSON body, or `undefined` for an empty 2xx (204). */

@@ -121,6 +121,41 @@ export interface AgentStats {
   memory_types: Record<string, number>;
 }
 
+export type ActivityBucketSize = '1m' | '5m' | '15m' | '1h' | '6h' | '1d';
+
+export interface AgentActivityOptions {
+  /** Relative window (`24h`, `7d`, `30m`) or an RFC 3339 timestamp; default `24h`. */
+  since?: string;
+  /** As `since`; default now. */
+  until?: string;
+  /** Bucket size, default `1h`; a window may span at most 5,000 buckets. */
+  bucket?: ActivityBucketSize;
+}
+
+export interface ActivityBucket {
+  /** The bucket's start, RFC 3339 UTC (buckets are UTC-aligned; the first and last may be cut by the window). */
+  start: string;
+  /** Memories per memory type; types without any are absent. */
+  counts: Record<string, number>;
+  total: number;
+  /** Memories with `event_type` `error`. */
+  errors: number;
+}
+
+export interface AgentActivity {
+  agent_id: string;
+  /** The window counted: memories with `since < time < until`. */
+  since: string;
+  until: string;
+  bucket: ActivityBucketSize;
+  bucket_seconds: number;
+  /** Every memory type counted in the window, sorted. */
+  memory_types: string[];
+  buckets: ActivityBucket[];
+  total: number;
+  errors: number;
+}
+
 export interface Session {
   id: string;
   org_id: string;

@@ -1,4 +1,4 @@
-export type { MemoryStore, StoreBinding } from './port/memory-store.port';
+export type { BucketCount, MemoryStore, StoreBinding } from './port/memory-store.port';
 export { StoreError, StoreRefusedError, StoreRejectedError, StoreUnavailableError, type StoreErrorOptions } from './port/store.exception';
 export { createStore, type StoreFactoryOptions } from './store.factory';
 export { ArcMemoryStore, type ArcStoreOptions } from './arc/arc.adapter';
@@ -9,9 +9,11 @@ export type { DuckDbStoreOptions } from './duckdb/duckdb.adapter';
 export { MemorySqlBuilder, ARC_MAX_SQL_LENGTH } from './sql/memory-sql.builder';
 export { isValidMeasurement } from './sql/measurement-name.util';
 export { matchesFilter, compareRecords, compareCodePoints } from './filter/memory-filter.predicate';
+export { bucketStartUs, countRecordsByBucket } from './filter/bucket-count.util';
 export { MEMORY_COLUMNS, MEMORY_COLUMN_NAMES, type MemoryColumnName, type MemoryColumns } from './schema/memory.columns';
 export { fromStoredRow, toMemoryColumns, tagsToCsv, csvToTags } from './schema/memory-row.mapper';
 export { encodeArcColumns } from './arc/arc-msgpack.encoder';
 export { HotTier } from './hot-tier/hot-tier';
+export { ErasedIds, ERASED_KEEP_MS } from './hot-tier/erased-ids';
 export { StoreModule } from './store.module';
 export { StoreRegistry, type VersionedBinding } from './store.registry';

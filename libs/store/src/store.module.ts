@@ -4,12 +4,13 @@ import { LOGGER } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
+import { ErasedIds } from './hot-tier/erased-ids';
 import { HotTier } from './hot-tier/hot-tier';
 import { StoreRegistry } from './store.registry';
 
 /**
  * Nest wiring of the store layer (the classes themselves are framework-free): the hot tier for
- * every app, and the registry of open stores for the apps that touch a store (worker, query).
+ * every app, the ids of deleted memories, and the registry of open stores for the apps that touch a store (worker, query).
  */
 @Global()
 @Module({
@@ -18,6 +19,11 @@ import { StoreRegistry } from './store.registry';
       provide: HotTier,
       inject: [RedisService, AppConfig],
       useFactory: (redis: RedisService, config: AppConfig) => new HotTier(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId)),
+    },
+    {
+      provide: ErasedIds,
+      inject: [RedisService, AppConfig],
+      useFactory: (redis: RedisService, config: AppConfig) => new ErasedIds(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId)),
     },
     {
       provide: StoreRegistry,
@@ -29,7 +35,7 @@ import { StoreRegistry } from './store.registry';
       },
     },
   ],
-  exports: [HotTier, StoreRegistry],
+  exports: [HotTier, ErasedIds, StoreRegistry],
 })
 export class StoreModule implements OnModuleDestroy {
   constructor(@Inject(StoreRegistry) private readonly registry: StoreRegistry) {}

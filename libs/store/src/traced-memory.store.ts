@@ -1,7 +1,7 @@
 import { Attributes, SpanKind } from '@opentelemetry/api';
 import type { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { inSpan } from '@memtrace/observability';
-import type { MemoryStore, StoreBinding } from './port/memory-store.port';
+import type { BucketCount, MemoryStore, StoreBinding } from './port/memory-store.port';
 
 /**
  * The store port with one CLIENT span per store call (database client conventions): named
@@ -36,6 +36,10 @@ export class TracedMemoryStore implements MemoryStore {
 
   countByType(filter: MemoryFilter): Promise<Record<string, number>> {
     return this.traced('SELECT', () => this.store.countByType(filter));
+  }
+
+  countByBucket(filter: MemoryFilter, bucketUs: number): Promise<BucketCount[]> {
+    return this.traced('SELECT', () => this.store.countByBucket(filter, bucketUs));
   }
 
   findVisibleIds(orgId: string, ids: readonly string[], minUs: number, maxUs: number): Promise<Set<string>> {

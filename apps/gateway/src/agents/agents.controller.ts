@@ -46,6 +46,13 @@ export class AgentsController {
     return this.query.send(QUERY_PATTERNS.agentStats, { orgId: principal.orgId, agentId: id });
   }
 
+  /** New: memories per time bucket and type, errors among them (`since`, `until`, `bucket`); the explorer's chart. */
+  @Get(':id/activity')
+  @RequireScope('read')
+  activity(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: Record<string, unknown>) {
+    return this.query.send(QUERY_PATTERNS.agentActivity, { orgId: principal.orgId, agentId: id, params: params ?? {} });
+  }
+
   /** New: the agent's recent memories across all its sessions, as a context block. */
   @Post(':id/context')
   @HttpCode(200)

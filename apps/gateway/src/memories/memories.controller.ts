@@ -1,12 +1,17 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { QUERY_PATTERNS } from '@memtrace/contracts';
 import { CountsMemories, CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyService } from './idempotency.service';
 import { MemoryWriteService } from './memory-write.service';
+import { QueryClient } from '../query/query.client';
 
 @Controller('api/v1/memories')
 export class MemoriesController {
-  constructor(private readonly writes: MemoryWriteService) {}
+  constructor(
+    private readonly writes: MemoryWriteService,
+    private readonly query: QueryClient,
+  ) {}
 
   /**
    * One memory, or `{"memories":[…]}`: 201 with the stored memory, or `{memories, count}`. With an
@@ -27,6 +32,17 @@ export class MemoriesController {
     const { result, replayed } = await this.writes.createOnce(principal.orgId, body, request.id, idempotency);
     if (replayed) reply.header('idempotent-replayed', 'true');
     return result;
+  }
+
+  /**
+   * Deletes one memory for good (not an upstream route): 204, or 404 if the org has no such memory.
+   * It is gone from every read at once, and a copy still queued never lands (see MemoryEraser).
+   */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope('write')
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.query.send(QUERY_PATTERNS.deleteMemory, { orgId: principal.orgId, id, actor: `key:${principal.keyId}` });
   }
 }
 

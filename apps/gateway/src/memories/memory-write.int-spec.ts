@@ -5,7 +5,7 @@ import { PrismaService } from '@memtrace/catalog';
 import { HotTier, StoreModule } from '@memtrace/store';
 import { createTestEnv, TestEnv } from '@memtrace/testing';
 import { TenancyModule } from '@memtrace/tenancy';
-import { DedupService } from './dedup.service';
+import { DedupService } from '@memtrace/ingest';
 import { IngestProducer } from './ingest.producer';
 import { IdempotencyService } from './idempotency.service';
 import { MemoryWriteService } from './memory-write.service';

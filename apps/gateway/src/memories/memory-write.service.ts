@@ -8,7 +8,7 @@ import { StoreBindingResolver } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { parseCreateMemories, WriteLimits } from './create-memory.parser';
-import { DedupClaim, DedupService } from './dedup.service';
+import { DedupClaim, DedupService } from '@memtrace/ingest';
 import { IdempotencyService, IdempotentRequest } from './idempotency.service';
 import { IngestProducer } from './ingest.producer';
 import { MonotonicClock } from './monotonic-clock';

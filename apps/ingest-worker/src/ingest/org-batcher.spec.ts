@@ -1,6 +1,6 @@
-import { INGEST_MEMORIES_V1, MemoryRecord } from '@memtrace/contracts';
+import { INGEST_MEMORIES_V1, MemoryFilter, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
-import { HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
+import { ErasedIds, HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
 import { UnrecoverableError, type Job } from 'bullmq';
 import pino from 'pino';
 import { DeadLetterService } from './dead-letter.service';
@@ -45,11 +45,21 @@ class ScriptedStore {
     private readonly confirmFailures: Array<() => Error> = [],
   ) {}
 
+  /** Runs during each accepted write (e.g. a deletion arriving meanwhile). */
+  duringWrite?: (records: readonly MemoryRecord[]) => void;
+
   async write(records: readonly MemoryRecord[]): Promise<void> {
     this.writes += 1;
     const failure = this.writeFailures.shift();
     if (failure) throw failure();
     for (const r of records) this.rows.set(r.id, r);
+    this.duringWrite?.(records);
+  }
+
+  async delete(filter: MemoryFilter): Promise<number> {
+    const ids = filter.ids ?? [];
+    for (const id of ids) this.rows.delete(id);
+    return ids.length;
   }
 
   async findVisibleIds(_orgId: string, ids: readonly string[]): Promise<Set<string>> {
@@ -59,13 +69,22 @@ class ScriptedStore {
   }
 }
 
-function batcherOn(store: ScriptedStore) {
+/** The deleted-ids set of one org, in memory (the real one is a Redis sorted set: erased-ids.ts). */
+class FakeErasedIds {
+  readonly ids = new Set<string>();
+  async which(_orgId: string, ids: readonly string[]): Promise<Set<string>> {
+    return new Set(ids.filter((id) => this.ids.has(id)));
+  }
+}
+
+function batcherOn(store: ScriptedStore, erased = new FakeErasedIds()) {
   const refusals: RefusedBatch[] = [];
   const stores = { forOrg: async () => store as unknown as MemoryStore } as unknown as StoreRegistry;
   const hotTier = { remove: async () => undefined } as unknown as HotTier;
   const batcher = new OrgBatcher('org_a', SETTINGS, {
     stores,
     hotTier,
+    erased: erased as unknown as ErasedIds,
     metrics: new Metrics(),
     logger: pino({ level: 'silent' }),
     onRefused: async (_orgId, batch) => void refusals.push(batch),
@@ -117,6 +136,39 @@ describe('OrgBatcher and a store that refuses or fails writes', () => {
     expect(store.writes).toBe(SETTINGS.refusedWriteAttempts);
     expect(store.rows.size).toBe(1);
     expect(refusals).toEqual([]);
+  });
+});
+
+describe('OrgBatcher and memories deleted while queued', () => {
+  it('never writes a row deleted before its batch, and still completes its job', async () => {
+    const store = new ScriptedStore([]);
+    const erased = new FakeErasedIds();
+    const { batcher } = batcherOn(store, erased);
+    const [deleted, kept] = [aRecord(), aRecord()];
+    erased.ids.add(deleted.id);
+    await batcher.submit([deleted, kept]);
+    expect([...store.rows.keys()]).toEqual([kept.id]);
+  });
+
+  it('writes nothing for a batch whose rows were all deleted', async () => {
+    const store = new ScriptedStore([]);
+    const erased = new FakeErasedIds();
+    const { batcher } = batcherOn(store, erased);
+    const record = aRecord();
+    erased.ids.add(record.id);
+    await batcher.submit([record]);
+    expect(store.writes).toBe(0);
+  });
+
+  it('deletes a row again when its deletion came while the batch was being written', async () => {
+    const store = new ScriptedStore([]);
+    const erased = new FakeErasedIds();
+    const { batcher } = batcherOn(store, erased);
+    const [deleted, kept] = [aRecord(), aRecord()];
+    // The deleter found no visible row yet: only the batcher's check after the write can catch it.
+    store.duringWrite = () => erased.ids.add(deleted.id);
+    await batcher.submit([deleted, kept]);
+    expect([...store.rows.keys()]).toEqual([kept.id]);
   });
 });
 

@@ -2,7 +2,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { MemoryRecord } from '@memtrace/contracts';
 import { inSpan, Metrics, startTracing, traceCarrier, TracingHandle } from '@memtrace/observability';
-import { HotTier, MemoryStore, StoreRegistry } from '@memtrace/store';
+import { ErasedIds, HotTier, MemoryStore, StoreRegistry } from '@memtrace/store';
 import pino from 'pino';
 import { OrgBatcher } from './org-batcher';
 
@@ -36,6 +36,7 @@ describe('OrgBatcher while tracing is on', () => {
     const batcher = new OrgBatcher('org_a', { batchRows: 100, batchMs: 5, retryBaseMs: 1, retryMaxDelayMs: 2, confirmTimeoutMs: 1_000, refusedWriteAttempts: 5 }, {
       stores: { forOrg: async () => store } as unknown as StoreRegistry,
       hotTier: { remove: async () => undefined } as unknown as HotTier,
+      erased: { which: async () => new Set<string>() } as unknown as ErasedIds,
       metrics: new Metrics(),
       logger: pino({ level: 'silent' }),
     });

@@ -1,7 +1,7 @@
 import { Context, Link, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { MemoryRecord, TraceContext } from '@memtrace/contracts';
 import { contextFrom, inSpan, linkTo, Metrics, tracingEnabled } from '@memtrace/observability';
-import { HotTier, MemoryStore, StoreError, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
+import { ErasedIds, HotTier, MemoryStore, StoreError, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
 import type { Logger } from 'pino';
 import { backoffDelayMs, sleep } from './retry-backoff';
 
@@ -26,6 +26,8 @@ export interface RefusedBatch {
 export interface BatcherDeps {
   stores: StoreRegistry;
   hotTier: HotTier;
+  /** Memories deleted while queued: never written, or deleted again if the deletion came mid-batch. */
+  erased: ErasedIds;
   metrics: Metrics;
   logger: Logger;
   /** Told about every confirmed batch (agents' last activity); its failure does not fail the batch. */
@@ -173,6 +175,40 @@ export class OrgBatcher {
   }
 
   private async writeConfirmed(records: MemoryRecord[], jobs: number): Promise<void> {
+    const erasedBefore = await this.deps.erased.which(this.orgId, records.map((r) => r.id));
+    const kept = erasedBefore.size === 0 ? records : records.filter((r) => !erasedBefore.has(r.id));
+    if (kept.length > 0) await this.writeAndConfirm(kept, jobs);
+    // A deletion that came while the batch was written found no row yet, or the row not visible
+    // yet: delete it now that it is (the deleter adds the id before it deletes, so one of the two
+    // always sees the row).
+    const erasedDuring = await this.deps.erased.which(this.orgId, kept.map((r) => r.id));
+    if (erasedDuring.size > 0) await this.eraseLanded([...erasedDuring]);
+    const ids = records.map((r) => r.id);
+    await this.deps.hotTier.remove(this.orgId, ids);
+    const stored = kept.filter((r) => !erasedDuring.has(r.id));
+    this.deps.metrics.ingestRowsWritten.inc({ org: this.deps.metrics.org(this.orgId) }, stored.length);
+    if (stored.length === 0) return;
+    await this.deps.onStored?.(this.orgId, stored).catch((error: Error) => {
+      this.deps.logger.warn({ orgId: this.orgId, err: error.message }, 'could not record agent activity');
+    });
+  }
+
+  /** Deletes rows this batch wrote after they were deleted; retried like a write while the store is out. */
+  private async eraseLanded(ids: string[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const store = await this.deps.stores.forOrg(this.orgId);
+        await this.timed('delete', () => store.delete({ orgId: this.orgId, ids }));
+        return;
+      } catch (error) {
+        if (this.closing) throw new BatcherClosedError(`shutting down before deleted rows were erased: ${(error as Error).message}`);
+        this.deps.metrics.ingestRetries.inc({ org: this.deps.metrics.org(this.orgId), stage: 'delete' });
+        await sleep(backoffDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxDelayMs));
+      }
+    }
+  }
+
+  private async writeAndConfirm(records: MemoryRecord[], jobs: number): Promise<void> {
     let remaining = records;
     let refusedWrites = 0;
     for (let attempt = 0; ; attempt++) {
@@ -204,12 +240,6 @@ export class OrgBatcher {
         await sleep(delay);
       }
     }
-    const ids = records.map((r) => r.id);
-    await this.deps.hotTier.remove(this.orgId, ids);
-    this.deps.metrics.ingestRowsWritten.inc({ org: this.deps.metrics.org(this.orgId) }, records.length);
-    await this.deps.onStored?.(this.orgId, records).catch((error: Error) => {
-      this.deps.logger.warn({ orgId: this.orgId, err: error.message }, 'could not record agent activity');
-    });
   }
 
   /**

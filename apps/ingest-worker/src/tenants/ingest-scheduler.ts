@@ -5,7 +5,7 @@ import { ingestOrgsKey } from '@memtrace/contracts';
 import { Backlog, Claim, IngestQueues, QueueBacklog, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics, OTHER_ORGS } from '@memtrace/observability';
 import { RedisClient, RedisService } from '@memtrace/redis';
-import { HotTier, StoreRegistry } from '@memtrace/store';
+import { ErasedIds, HotTier, StoreRegistry } from '@memtrace/store';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AgentActivity } from '../ingest/agent-activity';
@@ -68,6 +68,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
     private readonly redis: RedisService,
     private readonly stores: StoreRegistry,
     private readonly hotTier: HotTier,
+    private readonly erased: ErasedIds,
     private readonly deadLetters: DeadLetterService,
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -220,6 +221,7 @@ export class IngestScheduler implements OnApplicationBootstrap {
       {
         stores: this.stores,
         hotTier: this.hotTier,
+        erased: this.erased,
         metrics: this.metrics,
         logger: this.logger,
         onStored: async (org, records) => this.activity.record(org, records),

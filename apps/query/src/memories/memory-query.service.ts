@@ -10,6 +10,7 @@ import {
   SessionMemoriesRequest,
   toMemoryWire,
   AppError,
+  MEMORY_ID_PATTERN,
 } from '@memtrace/contracts';
 import { AgentScope } from '../agents/agent-scope';
 import { hasMore } from '../filters/read-limits.util';
@@ -17,9 +18,6 @@ import { readScopeNow as scope } from '../filters/read-scope.util';
 import { parseAgentMemoriesQuery, parseListMemoriesQuery, parseSessionMemoriesQuery } from './list-memories.parser';
 import { MemoryReader } from './memory-reader.service';
 import { parseSearchBody } from './search-memories.parser';
-
-/** Memory ids are UUIDs (v7); anything else cannot name a memory, so it is a 404 without a query. */
-const MEMORY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The memory reads of the REST API (upstream §7.4–§7.6, §7.10, §7.17), envelopes as §4.6. */
 @Injectable()
@@ -41,8 +39,9 @@ export class MemoryQueryService {
     return this.page(parseSessionMemoriesQuery(request.sessionId, request.params, scope(request.orgId)));
   }
 
+  /** Memory ids are UUIDs (v7); anything else cannot name a memory, so it is a 404 without a query. */
   async get(request: GetMemoryRequest) {
-    if (!MEMORY_ID.test(request.id)) throw new AppError('not_found', 'memory not found');
+    if (!MEMORY_ID_PATTERN.test(request.id)) throw new AppError('not_found', 'memory not found');
     const [record] = await this.reader.query({ filter: { orgId: request.orgId, ids: [request.id.toLowerCase()] }, order: 'desc', limit: 1 });
     if (!record) throw new AppError('not_found', 'memory not found');
     return toMemoryWire(record);

@@ -1,6 +1,6 @@
 import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
-import { compareRecords, HotTier, matchesFilter, MemoryStore, StoreRegistry } from '@memtrace/store';
+import { compareRecords, countRecordsByBucket, HotTier, matchesFilter, MemoryStore, StoreRegistry } from '@memtrace/store';
 import { memory } from '../context/memory-record.fixture';
 import fc from 'fast-check';
 import { MemoryReader } from './memory-reader.service';
@@ -22,6 +22,7 @@ function fakeStore(rows: MemoryRecord[]): MemoryStore {
       for (const r of new Map(matching(filter).map((row) => [row.id, row])).values()) counts[r.memoryType] = (counts[r.memoryType] ?? 0) + 1;
       return counts;
     },
+    countByBucket: async (filter: MemoryFilter, bucketUs: number) => countRecordsByBucket(matching(filter), bucketUs),
   } as unknown as MemoryStore;
 }
 
@@ -84,21 +85,40 @@ describe('MemoryReader', () => {
     await expect(subject.count({ orgId: 'org_b' })).resolves.toBe(2);
   });
 
+  it('counts per bucket and type across both tiers, once per id, errors included', async () => {
+    const subject = reader([...stored, rec(8, { eventType: 'error' })], [...hot, rec(9, { eventType: 'error', memoryType: 'decision' })]);
+    const cells = await subject.countByBucket({ orgId: 'org_a' }, 4);
+    // T0 is a multiple of 4: ids 1-3 fall in [T0, T0+4), 4-7 in the next, 8-9 in the one after.
+    expect(cells.sort((a, b) => a.bucketUs - b.bucketUs || a.memoryType.localeCompare(b.memoryType))).toEqual([
+      { bucketUs: T0, memoryType: 'decision', count: 1, errors: 0 },
+      { bucketUs: T0, memoryType: 'episodic', count: 1, errors: 0 },
+      { bucketUs: T0 + 4, memoryType: 'entity', count: 1, errors: 0 },
+      { bucketUs: T0 + 4, memoryType: 'episodic', count: 1, errors: 0 },
+      { bucketUs: T0 + 8, memoryType: 'decision', count: 1, errors: 1 },
+      { bucketUs: T0 + 8, memoryType: 'episodic', count: 1, errors: 1 },
+    ]);
+  });
+
   it('counts a hot row exactly once while it becomes visible in the store during the count', async () => {
-    for (const method of ['count', 'countByType'] as const) {
+    for (const method of ['count', 'countByType', 'countByBucket'] as const) {
       const landing = rec(7, { memoryType: 'decision' });
       const rows = [rec(1)];
       const store = fakeStore(rows);
-      const aggregate = store[method].bind(store) as (filter: MemoryFilter) => Promise<unknown>;
+      const aggregate = store[method].bind(store) as (filter: MemoryFilter, bucketUs?: number) => Promise<unknown>;
       // The row lands right after the first aggregate read the store without it.
-      (store as unknown as Record<string, unknown>)[method] = async (filter: MemoryFilter) => {
-        const result = await aggregate(filter);
+      (store as unknown as Record<string, unknown>)[method] = async (filter: MemoryFilter, bucketUs?: number) => {
+        const result = await aggregate(filter, bucketUs);
         if (!rows.includes(landing)) rows.push(landing);
         return result;
       };
       const subject = new MemoryReader({ forOrg: async () => store } as unknown as StoreRegistry, { find: async () => [landing] } as unknown as HotTier, new ReadAdmission(1_000), new Metrics());
-      const expected = method === 'count' ? 2 : { episodic: 1, decision: 1 };
-      await expect(subject[method]({ orgId: 'org_a' })).resolves.toEqual(expected);
+      const expected = {
+        count: 2,
+        countByType: { episodic: 1, decision: 1 },
+        countByBucket: [{ bucketUs: T0, memoryType: 'decision', count: 1, errors: 0 }, { bucketUs: T0, memoryType: 'episodic', count: 1, errors: 0 }],
+      }[method];
+      const answer = method === 'countByBucket' ? await subject.countByBucket({ orgId: 'org_a' }, 1_000) : await subject[method]({ orgId: 'org_a' });
+      expect(Array.isArray(answer) ? [...answer].sort((a, b) => a.memoryType.localeCompare(b.memoryType)) : answer).toEqual(expected);
     }
   });
 

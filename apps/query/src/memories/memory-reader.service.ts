@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
-import { HotTier, MemoryStore, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
+import { BucketCount, countRecordsByBucket, HotTier, MemoryStore, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
 import { mergeHotTier, storeWindow } from './hot-tier-merge.util';
 import { ReadAdmission } from './read-admission';
 
@@ -41,6 +41,24 @@ export class MemoryReader {
     const merged = { ...stored };
     for (const record of hotOnly) merged[record.memoryType] = (merged[record.memoryType] ?? 0) + 1;
     return merged;
+  }
+
+  /** Counts per time bucket and type (`MemoryStore.countByBucket`), hot-tier rows the store does not show yet included. */
+  async countByBucket(filter: MemoryFilter, bucketUs: number): Promise<BucketCount[]> {
+    const { stored, hotOnly } = await this.read(filter.orgId, () => this.withHotOnly(filter, (store) => store.countByBucket(filter, bucketUs)));
+    if (hotOnly.length === 0) return stored;
+    const cells = new Map(stored.map((cell) => [`${cell.bucketUs}\u0000${cell.memoryType}`, { ...cell }]));
+    for (const hot of countRecordsByBucket(hotOnly, bucketUs)) {
+      const key = `${hot.bucketUs}\u0000${hot.memoryType}`;
+      const cell = cells.get(key);
+      if (cell) {
+        cell.count += hot.count;
+        cell.errors += hot.errors;
+      } else {
+        cells.set(key, hot);
+      }
+    }
+    return [...cells.values()];
   }
 
   /** Admitted (or shed) per org, timed as the store operation `read`; an unreachable store counts as an error. */

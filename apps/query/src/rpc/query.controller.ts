@@ -1,16 +1,20 @@
 import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  agentActivityRequestSchema,
   agentMemoriesRequestSchema,
   agentStatsRequestSchema,
   getMemoryRequestSchema,
+  deleteMemoryRequestSchema,
   listMemoriesRequestSchema,
   QUERY_PATTERNS,
   renderContextRequestSchema,
   searchMemoriesRequestSchema,
   sessionMemoriesRequestSchema,
 } from '@memtrace/contracts';
+import { AgentActivityService } from '../activity/agent-activity.service';
 import { ContextQueryService } from '../context/context-query.service';
+import { MemoryEraser } from '../memories/memory-eraser.service';
 import { MemoryQueryService } from '../memories/memory-query.service';
 import { AgentStatsService } from '../stats/agent-stats.service';
 import { QueryRpcFilter } from './query-rpc.filter';
@@ -26,6 +30,8 @@ export class QueryController {
     private readonly memories: MemoryQueryService,
     private readonly stats: AgentStatsService,
     private readonly context: ContextQueryService,
+    private readonly activity: AgentActivityService,
+    private readonly eraser: MemoryEraser,
   ) {}
 
   @MessagePattern(QUERY_PATTERNS.listMemories)
@@ -36,6 +42,11 @@ export class QueryController {
   @MessagePattern(QUERY_PATTERNS.getMemory)
   get(@Payload() data: unknown) {
     return this.memories.get(getMemoryRequestSchema.parse(data));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.deleteMemory)
+  delete(@Payload() data: unknown) {
+    return this.eraser.deleteOne(deleteMemoryRequestSchema.parse(data));
   }
 
   @MessagePattern(QUERY_PATTERNS.searchMemories)
@@ -56,6 +67,11 @@ export class QueryController {
   @MessagePattern(QUERY_PATTERNS.agentStats)
   agentStats(@Payload() data: unknown) {
     return this.stats.stats(agentStatsRequestSchema.parse(data));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.agentActivity)
+  agentActivity(@Payload() data: unknown) {
+    return this.activity.activity(agentActivityRequestSchema.parse(data));
   }
 
   @MessagePattern(QUERY_PATTERNS.renderContext)

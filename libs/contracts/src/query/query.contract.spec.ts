@@ -1,4 +1,6 @@
 import {
+  agentActivityRequestSchema,
+  agentActivityResponseSchema,
   agentMemoriesRequestSchema,
   agentStatsRequestSchema,
   agentStatsResponseSchema,
@@ -28,6 +30,8 @@ describe('query RPC contracts v1', () => {
     expect(agentMemoriesRequestSchema.parse({ orgId: 'org_a', agentId: 'a', params: { since: '2h' } }).agentId).toBe('a');
     expect(sessionMemoriesRequestSchema.parse({ orgId: 'org_a', sessionId: 's', params: {} }).sessionId).toBe('s');
     expect(agentStatsRequestSchema.parse({ orgId: 'org_a', agentId: 'a' }).agentId).toBe('a');
+    expect(agentActivityRequestSchema.parse({ orgId: 'org_a', agentId: 'a', params: { since: '24h', bucket: '1h' } }).params).toEqual({ since: '24h', bucket: '1h' });
+    expect(agentActivityRequestSchema.parse({ orgId: 'org_a', agentId: 'a' }).params).toEqual({});
     expect(renderContextRequestSchema.parse({ orgId: 'org_a', subject: 'session', id: 's', body: { max_tokens: 10 } }).subject).toBe('session');
   });
 
@@ -47,5 +51,11 @@ describe('query RPC contracts v1', () => {
     expect(searchResponseSchema.safeParse({ results: [], count: 0, query_time_ms: 1.5 }).success).toBe(false);
     const stats = { agent_id: 'a', memory_count: 1, memories_24h: 1, errors_24h: 0, session_count: 0, active_sessions: 0, memory_types: { episodic: 1 } };
     expect(agentStatsResponseSchema.parse(stats)).toEqual(stats);
+    const activity = {
+      agent_id: 'a', since: '2026-02-08T10:30:00Z', until: '2026-02-08T12:30:00Z', bucket: '1h', bucket_seconds: 3600, memory_types: ['episodic'],
+      buckets: [{ start: '2026-02-08T10:00:00Z', counts: {}, total: 0, errors: 0 }, { start: '2026-02-08T11:00:00Z', counts: { episodic: 2 }, total: 2, errors: 1 }],
+      total: 2, errors: 1,
+    };
+    expect(agentActivityResponseSchema.parse(activity)).toEqual(activity);
   });
 });

@@ -11,10 +11,12 @@ import { traceContextSchema } from '../trace-context';
 export const QUERY_PATTERNS = {
   listMemories: 'query.list-memories.v1',
   getMemory: 'query.get-memory.v1',
+  deleteMemory: 'query.delete-memory.v1',
   searchMemories: 'query.search-memories.v1',
   agentMemories: 'query.agent-memories.v1',
   sessionMemories: 'query.session-memories.v1',
   agentStats: 'query.agent-stats.v1',
+  agentActivity: 'query.agent-activity.v1',
   renderContext: 'query.render-context.v1',
 } as const;
 
@@ -28,19 +30,25 @@ const queryParams = z.record(z.string(), z.union([z.string(), z.array(z.string()
 
 export const listMemoriesRequestSchema = z.object({ orgId, trace, params: queryParams });
 export const getMemoryRequestSchema = z.object({ orgId, trace, id: z.string() });
+/** `actor`: who deletes (`key:<id>`), for the audit trail. */
+export const deleteMemoryRequestSchema = z.object({ orgId, trace, id: z.string(), actor: z.string().min(1) });
 /** The body is passed through as JSON: the query service owns its validation and messages. */
 export const searchMemoriesRequestSchema = z.object({ orgId, trace, body: z.unknown() });
 export const agentMemoriesRequestSchema = z.object({ orgId, trace, agentId: z.string(), params: queryParams });
 export const sessionMemoriesRequestSchema = z.object({ orgId, trace, sessionId: z.string(), params: queryParams });
 export const agentStatsRequestSchema = z.object({ orgId, trace, agentId: z.string() });
+/** `params`: `since`, `until`, `bucket` as the client sent them; the query service validates them. */
+export const agentActivityRequestSchema = z.object({ orgId, trace, agentId: z.string(), params: queryParams });
 export const renderContextRequestSchema = z.object({ orgId, trace, subject: z.enum(['session', 'agent']), id: z.string(), body: z.unknown() });
 
 export type ListMemoriesRequest = z.input<typeof listMemoriesRequestSchema>;
 export type GetMemoryRequest = z.input<typeof getMemoryRequestSchema>;
+export type DeleteMemoryRequest = z.input<typeof deleteMemoryRequestSchema>;
 export type SearchMemoriesRequest = z.input<typeof searchMemoriesRequestSchema>;
 export type AgentMemoriesRequest = z.input<typeof agentMemoriesRequestSchema>;
 export type SessionMemoriesRequest = z.input<typeof sessionMemoriesRequestSchema>;
 export type AgentStatsRequest = z.input<typeof agentStatsRequestSchema>;
+export type AgentActivityRequest = z.input<typeof agentActivityRequestSchema>;
 export type RenderContextRequest = z.input<typeof renderContextRequestSchema>;
 
 /** A memory on the wire (`toMemoryWire`); extra fields of later versions pass through. */
@@ -67,6 +75,29 @@ export const agentStatsResponseSchema = z.object({
   last_active_at: z.string().optional(),
   memory_types: z.record(z.string(), z.number().int()),
 });
+/** `GET /api/v1/agents/:id/activity`: every bucket of the window, oldest first, empty ones included. */
+export const agentActivityResponseSchema = z.object({
+  agent_id: z.string(),
+  /** The window actually counted, RFC 3339 UTC: memories with `since < time < until`. */
+  since: z.string(),
+  until: z.string(),
+  bucket: z.string(),
+  bucket_seconds: z.number().int(),
+  /** Every memory type with a count in the window, sorted. */
+  memory_types: z.array(z.string()),
+  buckets: z.array(
+    z.object({
+      /** The bucket's start (UTC-aligned); the first and last bucket may be cut by the window. */
+      start: z.string(),
+      counts: z.record(z.string(), z.number().int()),
+      total: z.number().int(),
+      /** Memories with `event_type = 'error'` in the bucket. */
+      errors: z.number().int(),
+    }),
+  ),
+  total: z.number().int(),
+  errors: z.number().int(),
+});
 export const contextResponseSchema = z.looseObject({
   context: z.string(),
   memory_count: z.number().int(),
@@ -86,6 +117,7 @@ export interface SearchResponse {
   query_time_ms: number;
 }
 export type AgentStatsResponse = z.infer<typeof agentStatsResponseSchema>;
+export type AgentActivityResponse = z.infer<typeof agentActivityResponseSchema>;
 export type ContextResponse = z.infer<typeof contextResponseSchema> & { session_id?: string; agent_id?: string };
 
 /** What an `RpcException` carries across the wire: a code of the shared table, safe to show. */

@@ -72,6 +72,24 @@ describe('ArcMemoryStore against the Arc double', () => {
     expect(page.map((r) => r.id)).toEqual([plain[0].id, hostile.id]);
   });
 
+  it("counts per time bucket with SQL Arc runs unchanged (no time_bucket rewrite): Arc and DuckDB floor alike", async () => {
+    const store = storeFor('buckets');
+    const HOUR = 3_600_000_000;
+    const start = BASE_US - (BASE_US % HOUR);
+    const rows = [
+      aMemory({ timeUs: start + HOUR - 400_000, eventType: 'error' }), // 12:59:59.6 stays in 12:00
+      aMemory({ timeUs: start + HOUR - 1, memoryType: 'decision' }),
+      aMemory({ timeUs: start + HOUR }),
+    ];
+    await writeAndFlush(store, rows);
+    expect(await store.countByBucket({ orgId: 'org_a' }, HOUR)).toEqual([
+      { bucketUs: start, memoryType: 'decision', count: 1, errors: 0 },
+      { bucketUs: start, memoryType: 'episodic', count: 1, errors: 1 },
+      { bucketUs: start + HOUR, memoryType: 'episodic', count: 1, errors: 0 },
+    ]);
+    expect(await storeFor('empty', 'tok-rw', 'never_written').countByBucket({ orgId: 'org_a' }, HOUR)).toEqual([]);
+  });
+
   it('keeps databases apart through x-arc-database', async () => {
     await writeAndFlush(storeFor('tenant_one'), [aMemory()]);
     expect(await storeFor('tenant_two').count({ orgId: 'org_a' })).toBe(0);

@@ -102,6 +102,34 @@ describe('DuckDbMemoryStore', () => {
     await store.close();
   });
 
+  it('counts per time bucket and type, errors among them, floored on the microsecond, copies once', async () => {
+    const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
+    const HOUR = 3_600_000_000;
+    const start = BASE_US - (BASE_US % HOUR); // 12:00:00 UTC
+    const rows = [
+      aMemory({ timeUs: start }), // the first µs of the 12:00 bucket
+      aMemory({ timeUs: start + HOUR - 400_000, eventType: 'error' }), // 12:59:59.6: still 12:00 (Arc's time_bucket would round it up)
+      aMemory({ timeUs: start + HOUR - 1, memoryType: 'decision' }),
+      aMemory({ timeUs: start + HOUR, eventType: 'error' }),
+      aMemory({ timeUs: start + 3 * HOUR + 5, memoryType: 'entity', agentId: 'other' }),
+      aMemory({ timeUs: start + HOUR, orgId: 'org_b' }),
+    ];
+    await store.write(rows);
+    await store.write(rows.slice(0, 2)); // a retried batch
+    expect(await store.countByBucket({ orgId: 'org_a' }, HOUR)).toEqual([
+      { bucketUs: start, memoryType: 'decision', count: 1, errors: 0 },
+      { bucketUs: start, memoryType: 'episodic', count: 2, errors: 1 },
+      { bucketUs: start + HOUR, memoryType: 'episodic', count: 1, errors: 1 },
+      { bucketUs: start + 3 * HOUR, memoryType: 'entity', count: 1, errors: 0 },
+    ]);
+    expect(await store.countByBucket({ orgId: 'org_a', agentIds: ['agent_1'], sinceUs: start }, 24 * HOUR)).toEqual([
+      { bucketUs: start - (start % (24 * HOUR)), memoryType: 'decision', count: 1, errors: 0 },
+      { bucketUs: start - (start % (24 * HOUR)), memoryType: 'episodic', count: 2, errors: 2 },
+    ]);
+    expect(await store.countByBucket({ orgId: 'org_c' }, HOUR)).toEqual([]);
+    await store.close();
+  });
+
   it('counts by type, confirms visible ids within a time range, and deletes within an org', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
     const a = aMemory({ memoryType: 'decision' });

@@ -2,6 +2,7 @@ import { MEMORY_TYPES, type MemoryFilter, type MemoryRecord, type SortOrder } fr
 import fc from 'fast-check';
 import { DuckDbMemoryStore } from '../duckdb/duckdb.adapter';
 import { BASE_US } from '../testing/memory-record.fixture';
+import { countRecordsByBucket } from './bucket-count.util';
 import { normalizeFilterText } from './filter-text.util';
 import { compareRecords, matchesFilter } from './memory-filter.predicate';
 
@@ -41,7 +42,7 @@ const record: fc.Arbitrary<MemoryRecord> = fc.record({
   agentId: word,
   sessionId: word,
   memoryType: fc.constantFrom(...MEMORY_TYPES),
-  eventType: word,
+  eventType: fc.oneof(word, fc.constant('error')),
   content: fc.array(word, { maxLength: 3 }).map((parts) => parts.join('')),
   metadata: fc.constant(null),
   tags: fc.array(tag, { maxLength: 3 }),
@@ -104,6 +105,7 @@ describe('matchesFilter / compareRecords agree with the SQL run by DuckDB', () =
             expect(page.map((r) => r.id)).toEqual(expected.slice(offset, offset + limit).map((r) => r.id));
             expect(await store.count(filter)).toBe(expected.length);
             expect(await store.countByType(filter)).toEqual(countTypes(expected));
+            for (const bucketUs of [1, 7, 3_600_000_000]) expect(await store.countByBucket(filter, bucketUs)).toEqual(countRecordsByBucket(expected, bucketUs));
           }
 
           const [first] = filters;

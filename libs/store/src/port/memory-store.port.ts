@@ -14,6 +14,11 @@ export interface MemoryStore {
   /** Counts per `memory_type`; types without rows are absent. */
   countByType(filter: MemoryFilter): Promise<Record<string, number>>;
   /**
+   * Counts per time bucket of `bucketUs` (floored on µs since the epoch, so buckets are UTC-aligned)
+   * and `memory_type`, with the `event_type = 'error'` memories among them; empty buckets are absent.
+   */
+  countByBucket(filter: MemoryFilter, bucketUs: number): Promise<BucketCount[]>;
+  /**
    * Which of `ids` (of `orgId`, written with times in [minUs, maxUs] inclusive) are queryable now:
    * the worker's confirmation that a batch is visible. One query, bounded by the batch's time range.
    */
@@ -23,6 +28,16 @@ export interface MemoryStore {
   /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One (bucket, memory type) cell of `countByBucket`: distinct memories, as `count`. */
+export interface BucketCount {
+  /** The bucket's start, µs since the epoch, a multiple of the bucket size. */
+  bucketUs: number;
+  memoryType: string;
+  count: number;
+  /** Of `count`, the memories with `event_type = 'error'`. */
+  errors: number;
 }
 
 /** Where an org's memories live: the data of a `store_bindings` row, token decrypted. */

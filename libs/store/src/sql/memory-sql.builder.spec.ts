@@ -154,11 +154,24 @@ describe('MemorySqlBuilder', () => {
     );
   });
 
+  it('buckets on epoch_us integer arithmetic (no time_bucket, which Arc rewrites with rounding), errors counted beside', () => {
+    expect(sql.countByBucket({ orgId: 'org_a', agentIds: ['a', 'b'], sinceUs: BASE_US }, 3_600_000_000)).toBe(
+      `SELECT epoch_us(time) - ((epoch_us(time) % 3600000000) + 3600000000) % 3600000000 AS bucket_us, memory_type, COUNT(DISTINCT id) AS cnt, ` +
+        `COUNT(DISTINCT CASE WHEN event_type = 'error' THEN id END) AS error_cnt FROM memories ` +
+        `WHERE org_id = 'org_a' AND agent_id IN ('a', 'b') AND time > '2026-08-20T12:00:00Z'::TIMESTAMPTZ ` +
+        `GROUP BY bucket_us, memory_type ORDER BY bucket_us, memory_type`,
+    );
+    for (const bad of [0, -1, 1.5, Number.NaN, '3600' as unknown as number, 2 ** 53]) {
+      expect(() => sql.countByBucket({ orgId: 'o' }, bad)).toThrow(StoreRejectedError);
+    }
+  });
+
   it('emits nothing Arc would refuse in any of its statements', () => {
     const statements = [
       sql.select({ filter: { orgId: 'o', tags: ['t'], contentContains: 'c', sinceUs: 0 }, order: 'asc', limit: 1, offset: 1 }),
       sql.count({ orgId: 'o' }),
       sql.countByType({ orgId: 'o' }),
+      sql.countByBucket({ orgId: 'o', eventTypes: ['error'] }, 3_600_000_000),
       sql.visibleIds('o', ['a'], 0, 1),
     ];
     for (const statement of statements) {

@@ -50,6 +50,25 @@ export class MemorySqlBuilder {
   }
 
   /**
+   * Per bucket of `bucketUs` and type, memories as in `count`, and how many of them are errors.
+   * The bucket is integer arithmetic on `epoch_us(time)`, not `time_bucket()`: Arc rewrites
+   * `time_bucket(INTERVAL '1 hour', time)` into `epoch(time)::BIGINT` arithmetic, which rounds to
+   * the nearest second (reference/arc.md §3.2), so a memory at 13:59:59.6 would count in the 14:00
+   * bucket on Arc and in 13:00 on DuckDB and in the hot tier. `us - ((us % n) + n) % n` is the same
+   * exact floor everywhere (DuckDB's `%` and `//` truncate towards zero, hence the double modulo for
+   * times before 1970), and `countRecordsByBucket` is its twin for the hot tier.
+   */
+  countByBucket(filter: MemoryFilter, bucketUs: number): string {
+    if (typeof bucketUs !== 'number' || !Number.isSafeInteger(bucketUs) || bucketUs < 1) refuse('bucketUs must be a positive integer');
+    const bucket = `epoch_us(time) - ((epoch_us(time) % ${bucketUs}) + ${bucketUs}) % ${bucketUs}`;
+    return (
+      `SELECT ${bucket} AS bucket_us, memory_type, COUNT(DISTINCT id) AS cnt, ` +
+      `COUNT(DISTINCT CASE WHEN event_type = 'error' THEN id END) AS error_cnt ` +
+      `FROM ${this.measurement} WHERE ${this.where(filter)} GROUP BY bucket_us, memory_type ORDER BY bucket_us, memory_type`
+    );
+  }
+
+  /**
    * Ids of `orgId` with `minUs <= time <= maxUs`, narrowed to `ids` when the list fits in Arc's SQL
    * length limit; otherwise the time range alone bounds it (so the caller must intersect with its
    * ids, which it does anyway). Either way it is one query that only opens the batch's hours.

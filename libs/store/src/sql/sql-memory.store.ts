@@ -1,6 +1,6 @@
 import type { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { normalizeFilterText } from '../filter/filter-text.util';
-import type { MemoryStore } from '../port/memory-store.port';
+import type { BucketCount, MemoryStore } from '../port/memory-store.port';
 import { fromStoredRow } from '../schema/memory-row.mapper';
 import { MemorySqlBuilder } from './memory-sql.builder';
 
@@ -38,6 +38,15 @@ export abstract class SqlMemoryStore implements MemoryStore {
     const counts: Record<string, number> = {};
     for (const row of await this.rows(this.sql.countByType(filter))) counts[String(row.memory_type ?? '')] = Number(row.cnt);
     return counts;
+  }
+
+  async countByBucket(filter: MemoryFilter, bucketUs: number): Promise<BucketCount[]> {
+    return (await this.rows(this.sql.countByBucket(filter, bucketUs))).map((row) => ({
+      bucketUs: Number(row.bucket_us),
+      memoryType: String(row.memory_type ?? ''),
+      count: Number(row.cnt),
+      errors: Number(row.error_cnt),
+    }));
   }
 
   async findVisibleIds(orgId: string, ids: readonly string[], minUs: number, maxUs: number): Promise<Set<string>> {

@@ -1,0 +1,73 @@
+import { HOUR, NOW, rejection, scope } from '../filters/parser.fixture';
+import { toActivityResponse } from './agent-activity.mapper';
+import { MAX_ACTIVITY_BUCKETS, parseAgentActivityQuery } from './agent-activity.parser';
+
+const MINUTE = 60_000_000;
+
+describe('parseAgentActivityQuery', () => {
+  it('defaults to the last 24 h in 1 h buckets, up to now', () => {
+    const q = parseAgentActivityQuery('sdr-7', {}, scope);
+    expect(q).toMatchObject({ agentId: 'sdr-7', bucket: '1h', bucketUs: HOUR, filter: { orgId: 'org_a', agentId: 'sdr-7', sinceUs: NOW - 24 * HOUR, untilUs: NOW } });
+    // NOW is on the hour: 24 whole buckets, [NOW-24h, NOW).
+    expect(q).toMatchObject({ firstBucketUs: NOW - 24 * HOUR, bucketCount: 24 });
+  });
+
+  it('takes windows and timestamps as the lists do, and every bucket of the set', () => {
+    const q = parseAgentActivityQuery('a', { since: '2026-02-08T10:30:00Z', until: '30m', bucket: '15m' }, scope);
+    expect(q).toMatchObject({ filter: { sinceUs: NOW - 90 * MINUTE, untilUs: NOW - 30 * MINUTE }, bucketCount: 4 });
+    const partial = parseAgentActivityQuery('a', { since: '2026-02-08T10:20:00Z', until: '2026-02-08T11:05:00Z', bucket: '15m' }, scope);
+    // 10:15 (partial), 10:30, 10:45, 11:00 (partial).
+    expect(partial).toMatchObject({ firstBucketUs: NOW - 105 * MINUTE, bucketCount: 4 });
+    for (const bucket of ['1m', '5m', '15m', '1h', '6h', '1d']) expect(parseAgentActivityQuery('a', { since: '1h', bucket }, scope).bucket).toBe(bucket);
+    expect(parseAgentActivityQuery('a', { until: 'now' }, scope).filter.untilUs).toBe(NOW);
+  });
+
+  it('refuses bad input with a 400 that names it, before anything runs', () => {
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      ['bad id', {}, /^invalid agent_id: /],
+      ['a', { since: 'yesterday' }, /^invalid since: 'yesterday' is neither/],
+      ['a', { until: 'soon' }, /^invalid until: 'soon' is neither/],
+      ['a', { since: '999999h' }, /^invalid since: 999999h is out of range/],
+      ['a', { since: '1h', until: '2h' }, /^invalid until: must be after since$/],
+      ['a', { since: '2026-02-08T10:00:00Z', until: '2026-02-08T10:00:00Z' }, /^invalid until: must be after since$/],
+      ['a', { bucket: '2h' }, /^invalid bucket: '2h' is not one of 1m, 5m, 15m, 1h, 6h, 1d$/],
+      ['a', { bucket: 'constructor' }, /^invalid bucket: 'constructor' is not one of/],
+      ['a', { bucket: '1H' }, /^invalid bucket: /],
+      ['a', { since: '7d', bucket: '1m' }, new RegExp(`^invalid bucket: the window would have 10080 buckets of 1m, at most ${MAX_ACTIVITY_BUCKETS}$`)], // NOW is on the minute
+      ['a', { since: '365d', bucket: '1h' }, /^invalid bucket: the window would have 8760 buckets/],
+    ];
+    for (const [id, params, message] of cases) {
+      expect(rejection(() => parseAgentActivityQuery(id, params, scope))).toEqual({ status: 400, message: expect.stringMatching(message) });
+    }
+    expect(rejection(() => parseAgentActivityQuery('a', { bucket: ['1h', '1m'] } as never, scope))).toEqual({ status: 400, message: 'invalid bucket: given 2 times, expected once' });
+    // Just under the cap it passes (416 h of 5 minutes: 4992 buckets), just over it does not.
+    expect(parseAgentActivityQuery('a', { since: '416h', bucket: '5m' }, scope).bucketCount).toBe(4992);
+    expect(rejection(() => parseAgentActivityQuery('a', { since: '417h', bucket: '5m' }, scope)).message).toMatch(/5004 buckets/);
+  });
+});
+
+describe('toActivityResponse', () => {
+  it('answers every bucket of the window, oldest first, with per-type counts, totals and errors', () => {
+    const q = parseAgentActivityQuery('sdr-7', { since: '3h', bucket: '1h' }, scope);
+    const response = toActivityResponse(q, [
+      { bucketUs: NOW - 2 * HOUR, memoryType: 'episodic', count: 3, errors: 1 },
+      { bucketUs: NOW - 2 * HOUR, memoryType: 'decision', count: 1, errors: 0 },
+      { bucketUs: NOW - 3 * HOUR, memoryType: 'entity', count: 2, errors: 2 },
+    ]);
+    expect(response).toEqual({
+      agent_id: 'sdr-7',
+      since: '2026-02-08T09:00:00Z',
+      until: '2026-02-08T12:00:00Z',
+      bucket: '1h',
+      bucket_seconds: 3600,
+      memory_types: ['decision', 'entity', 'episodic'],
+      buckets: [
+        { start: '2026-02-08T09:00:00Z', counts: { entity: 2 }, total: 2, errors: 2 },
+        { start: '2026-02-08T10:00:00Z', counts: { episodic: 3, decision: 1 }, total: 4, errors: 1 },
+        { start: '2026-02-08T11:00:00Z', counts: {}, total: 0, errors: 0 },
+      ],
+      total: 6,
+      errors: 3,
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { AgentRepository } from '@memtrace/catalog';
+import { AgentActivityRequest, AgentActivityResponse } from '@memtrace/contracts';
+import { withAgentAliases } from '../agents/agent-scope';
+import { readScopeNow as scope } from '../filters/read-scope.util';
+import { MemoryReader } from '../memories/memory-reader.service';
+import { toActivityResponse } from './agent-activity.mapper';
+import { parseAgentActivityQuery } from './agent-activity.parser';
+
+/**
+ * `GET /api/v1/agents/:id/activity` (new; the explorer's chart): memories per time bucket and type,
+ * with the errors among them, counted by the store (one GROUP BY) plus the hot tier's rows the store
+ * does not show yet. As stats, it covers the agent's aliases (its id and its name), and an unknown
+ * agent is all zeros. The request is validated before anything is read.
+ */
+@Injectable()
+export class AgentActivityService {
+  constructor(
+    private readonly reader: MemoryReader,
+    private readonly agents: AgentRepository,
+  ) {}
+
+  async activity(request: AgentActivityRequest): Promise<AgentActivityResponse> {
+    const query = parseAgentActivityQuery(request.agentId, request.params, scope(request.orgId));
+    const aliases = await this.agents.aliases(request.orgId, query.agentId);
+    const cells = await this.reader.countByBucket(withAgentAliases(query.filter, aliases), query.bucketUs);
+    return toActivityResponse(query, cells);
+  }
+}
