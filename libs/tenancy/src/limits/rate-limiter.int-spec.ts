@@ -83,11 +83,12 @@ describe('RateLimiter on a Redis Cluster (three masters)', () => {
     cluster = await spawnRedisCluster();
     redis = new RedisService(AppConfig.fromEnv({ REDIS_CLUSTER_NODES: cluster.nodes }));
     await redis.onModuleInit();
-  });
+    // Three redis-server processes and a cluster handshake: seconds on a loaded CI machine.
+  }, 60_000);
   afterAll(async () => {
     await redis?.onModuleDestroy();
     await cluster?.stop();
-  });
+  }, 30_000);
 
   it("shares the auto-pipeline with other orgs' commands without breaking them", async () => {
     const limiter = new RateLimiter(redis);
