@@ -123,9 +123,12 @@ function relativeWindowUs(value: string): number | undefined | typeof INVALID {
   return n * { h: 60, d: 1440, m: 1 }[m[2] as 'h' | 'd' | 'm'] * MINUTE_US;
 }
 
+/** µs are safe integers from 1684 to 2255 only: the server clamps timestamps beyond to that range. */
+const clampUs = (us: number) => Math.min(Math.max(us, Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+
 function absoluteUs(value: string): number | undefined | typeof UNKNOWN {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return Date.parse(`${value}T00:00:00Z`) * 1000;
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return Date.parse(value) * 1000;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return clampUs(Date.parse(`${value}T00:00:00Z`) * 1000);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return clampUs(Date.parse(value) * 1000);
   // The server takes more timestamp spellings than this test parses.
   return /^\d{4}-\d{2}-\d{2}/.test(value) ? UNKNOWN : undefined;
 }
