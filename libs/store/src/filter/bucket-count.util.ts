@@ -2,9 +2,12 @@ import type { MemoryRecord } from '@memtrace/contracts';
 import type { BucketCount } from '../port/memory-store.port';
 import { compareCodePoints } from './memory-filter.predicate';
 
-/** The start of `timeUs`'s bucket: the floor to a multiple of `bucketUs`, as the store's SQL computes it. */
+/**
+ * The start of `timeUs`'s bucket: the floor to a multiple of `bucketUs`, as the store's SQL computes it.
+ * `+ 0` turns a -0 (a row at -0 µs, which JSON can carry) into the 0 SQL returns.
+ */
 export function bucketStartUs(timeUs: number, bucketUs: number): number {
-  return timeUs - (((timeUs % bucketUs) + bucketUs) % bucketUs);
+  return timeUs - (((timeUs % bucketUs) + bucketUs) % bucketUs) + 0;
 }
 
 /**
