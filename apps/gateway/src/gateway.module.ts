@@ -12,6 +12,7 @@ import { McpModule } from './mcp/mcp.module';
 import { DedupService } from '@memtrace/ingest';
 import { IdempotencyService } from './memories/idempotency.service';
 import { IngestProducer } from './memories/ingest.producer';
+import { ErasuresController } from './memories/erasures.controller';
 import { MemoriesController } from './memories/memories.controller';
 import { MemoryReadsController } from './memories/memory-reads.controller';
 import { MemoryWriteService } from './memories/memory-write.service';
@@ -26,7 +27,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule, McpModule],
-      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, AgentsController, SessionsController, ExplorerController],
+      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, ErasuresController, AgentsController, SessionsController, ExplorerController],
       providers: [
         { provide: ExplorerAssets, useFactory: () => ExplorerAssets.load() },
         DedupService,

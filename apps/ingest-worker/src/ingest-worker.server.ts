@@ -5,6 +5,7 @@ import { Closable, createHttpApp, httpClosable, listenHttpApp } from '@memtrace/
 import { createLogger, Metrics } from '@memtrace/observability';
 import type { Logger } from 'pino';
 import { IngestWorkerModule } from './ingest-worker.module';
+import { ErasureRunner } from './erasures/erasure-runner';
 import { IngestScheduler } from './tenants/ingest-scheduler';
 
 /** Starts the ingest worker; the returned closables stop consuming first, then the app. */
@@ -30,5 +31,6 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<C
   await options.beforeListen?.(app);
   await listenHttpApp(app, http);
   const scheduler = app.get(IngestScheduler);
-  return [{ close: () => scheduler.close() }, httpClosable(app)];
+  const erasures = app.get(ErasureRunner);
+  return [{ close: () => Promise.all([scheduler.close(), erasures.close()]) }, httpClosable(app)];
 }

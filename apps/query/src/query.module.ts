@@ -7,6 +7,7 @@ import { PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { AgentActivityService } from './activity/agent-activity.service';
 import { AgentScope } from './agents/agent-scope';
 import { ContextQueryService } from './context/context-query.service';
+import { ErasureService } from './erasures/erasure.service';
 import { MemoryQueryService } from './memories/memory-query.service';
 import { MemoryEraser } from './memories/memory-eraser.service';
 import { MemoryReader } from './memories/memory-reader.service';
@@ -30,6 +31,7 @@ import { AgentStatsService } from './stats/agent-stats.service';
     },
     MemoryReader,
     MemoryEraser,
+    ErasureService,
     DedupService,
     AgentScope,
     MemoryQueryService,

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AgentRepository } from './agent.repository';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditRepository } from './audit.repository';
+import { ErasureRepository } from './erasure.repository';
 import { MasterKeyVersionRepository } from './master-key-version.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OrgLimitsRepository } from './org-limits.repository';
@@ -19,6 +20,7 @@ const providers = [
   AgentRepository,
   SessionRepository,
   OrgLimitsRepository,
+  ErasureRepository,
 ];
 
 /** The control-plane data in PostgreSQL: the only code that talks to Prisma. */

@@ -10,4 +10,5 @@ export * from './memory/memory.wire';
 export * from './memory/memory-patterns';
 export * from './json-fields';
 export * from './query/query.contract';
+export * from './erasure/erasure.contract';
 export * from './trace-context';

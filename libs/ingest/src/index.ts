@@ -2,3 +2,4 @@ export * from './ready-orgs';
 export * from './ingest-queues';
 export * from './queue-backlog';
 export * from './dedup.service';
+export * from './erasure-queue';

@@ -75,6 +75,23 @@ export class Metrics {
     labelNames: ['org'] as const,
     registers: [this.registry],
   });
+  readonly erasures = new Counter({
+    name: 'memtrace_erasures_total',
+    help: 'Erasures finished (forget by filter, an agent with its memories), by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly erasedRows = new Counter({
+    name: 'memtrace_erasure_rows_total',
+    help: 'Memories erased by erasures, from the store and the hot tier, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly erasureDroppedRows = new Counter({
+    name: 'memtrace_erasure_dropped_rows_total',
+    help: 'Queued rows an erasure covered, dropped by the ingest worker instead of written (or deleted again)',
+    registers: [this.registry],
+  });
   readonly ingestRetries = new Counter({
     name: 'memtrace_ingest_retries_total',
     help: 'Store writes or confirmations retried after a failure, by org and stage',

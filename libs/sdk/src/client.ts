@@ -10,6 +10,8 @@ import type {
   AgentStats,
   ContextOptions,
   CreateSessionRequest,
+  ErasureReceipt,
+  ForgetRequest,
   ListOptions,
   Memory,
   MemoryList,
@@ -107,6 +109,29 @@ export class Memtrace {
     await this.http.request({ method: 'DELETE', path: `/api/v1/memories/${segment(id)}`, idempotent: false });
   }
 
+  /**
+   * Erases every memory matching the filters, queued ones included; resolves with the receipt at
+   * once (`status: 'pending'`, or `'done'` for a dry run). Follow it with `getErasure` or `waitForErasure`.
+   */
+  async forget(request: ForgetRequest): Promise<ErasureReceipt> {
+    return this.http.request({ method: 'POST', path: '/api/v1/memories/forget', body: request, idempotent: false });
+  }
+
+  async getErasure(id: string): Promise<ErasureReceipt> {
+    return this.http.request({ method: 'GET', path: `/api/v1/erasures/${segment(id)}`, idempotent: true });
+  }
+
+  /** Polls the receipt until the erasure is `done` or `failed` (`timeoutMs`, default 60 s). */
+  async waitForErasure(id: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<ErasureReceipt> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const receipt = await this.getErasure(id);
+      if (receipt.status === 'done' || receipt.status === 'failed') return receipt;
+      if (Date.now() > deadline) throw new MemtraceError(`erasure ${id} still ${receipt.status} after ${options.timeoutMs ?? 60_000} ms`);
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
+    }
+  }
+
   // ── Agents ────────────────────────────────────────────────────────────────
 
   /** Registers an agent; a name already taken in the organisation throws `ConflictError`. */
@@ -157,8 +182,16 @@ export class Memtrace {
    * Deletes the agent and its sessions (its memories stay). Not retried: a retry after a lost 204
    * would answer 404 for a delete that had succeeded.
    */
-  async deleteAgent(agentId: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/api/v1/agents/${segment(agentId)}`, idempotent: false });
+  /** Deletes the agent and its sessions; with `eraseMemories`, its memories too (resolves with the erasure's receipt). */
+  async deleteAgent(agentId: string): Promise<void>;
+  async deleteAgent(agentId: string, options: { eraseMemories: true }): Promise<ErasureReceipt>;
+  async deleteAgent(agentId: string, options: { eraseMemories?: boolean } = {}): Promise<ErasureReceipt | void> {
+    const path = `/api/v1/agents/${segment(agentId)}`;
+    if (!options.eraseMemories) {
+      await this.http.request({ method: 'DELETE', path, idempotent: false });
+      return;
+    }
+    return this.http.request({ method: 'DELETE', path, query: new URLSearchParams({ erase_memories: 'true' }), idempotent: false });
   }
 
   // ── Sessions ──────────────────────────────────────────────────────────────

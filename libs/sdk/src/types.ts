@@ -210,3 +210,39 @@ export interface SessionContext extends ContextBlock {
 export interface AgentContext extends ContextBlock {
   agent_id: string;
 }
+
+/**
+ * `forget`: which memories to erase; at least one field besides `dry_run`. Filters as in
+ * `listMemories` (`agent_id` exact, every tag required, `since`/`until` exclusive), and
+ * `memory_type`/`event_type` may be lists.
+ */
+export interface ForgetRequest {
+  agent_id?: string;
+  session_id?: string;
+  memory_type?: string | string[];
+  event_type?: string | string[];
+  tags?: string[];
+  /** Relative window (`2h`, `7d`) or an RFC 3339 timestamp. */
+  since?: string;
+  until?: string;
+  /** Count what would be erased; erase nothing. */
+  dry_run?: boolean;
+}
+
+export type ErasureStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** An erasure's receipt (`forget`, `deleteAgent(id, { eraseMemories: true })`, `getErasure`). */
+export interface ErasureReceipt {
+  id: string;
+  kind: 'forget' | 'agent';
+  status: ErasureStatus;
+  dry_run: boolean;
+  /** Matching memories when it started; null until it has. */
+  matched: number | null;
+  erased: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Why it failed. */
+  error?: string;
+}

@@ -15,5 +15,6 @@ export { fromStoredRow, toMemoryColumns, tagsToCsv, csvToTags } from './schema/m
 export { encodeArcColumns } from './arc/arc-msgpack.encoder';
 export { HotTier } from './hot-tier/hot-tier';
 export { ErasedIds, ERASED_KEEP_MS } from './hot-tier/erased-ids';
+export { ForgetTombstones, tombstoneCovers, type ForgetTombstone } from './hot-tier/forget-tombstones';
 export { StoreModule } from './store.module';
 export { StoreRegistry, type VersionedBinding } from './store.registry';

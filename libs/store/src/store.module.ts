@@ -5,12 +5,13 @@ import { RedisService } from '@memtrace/redis';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { ErasedIds } from './hot-tier/erased-ids';
+import { ForgetTombstones } from './hot-tier/forget-tombstones';
 import { HotTier } from './hot-tier/hot-tier';
 import { StoreRegistry } from './store.registry';
 
 /**
  * Nest wiring of the store layer (the classes themselves are framework-free): the hot tier for
- * every app, the ids of deleted memories, and the registry of open stores for the apps that touch a store (worker, query).
+ * every app, the ids of deleted memories and the filters of erasures, and the registry of open stores for the apps that touch a store (worker, query).
  */
 @Global()
 @Module({
@@ -26,6 +27,11 @@ import { StoreRegistry } from './store.registry';
       useFactory: (redis: RedisService, config: AppConfig) => new ErasedIds(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId)),
     },
     {
+      provide: ForgetTombstones,
+      inject: [RedisService, AppConfig],
+      useFactory: (redis: RedisService, config: AppConfig) => new ForgetTombstones(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId)),
+    },
+    {
       provide: StoreRegistry,
       inject: [StoreBindingResolver, AppConfig, LOGGER],
       useFactory: (resolver: StoreBindingResolver, config: AppConfig, logger: Logger) => {
@@ -35,7 +41,7 @@ import { StoreRegistry } from './store.registry';
       },
     },
   ],
-  exports: [HotTier, ErasedIds, StoreRegistry],
+  exports: [HotTier, ErasedIds, ForgetTombstones, StoreRegistry],
 })
 export class StoreModule implements OnModuleDestroy {
   constructor(@Inject(StoreRegistry) private readonly registry: StoreRegistry) {}

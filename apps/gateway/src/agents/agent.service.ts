@@ -34,4 +34,13 @@ export class AgentService {
   async delete(orgId: string, id: string): Promise<void> {
     if (!(await this.agents.delete(orgId, id))) throw new AppError('not_found', 'agent not found');
   }
+
+  /** Starts the erasure of its memories while its name still resolves, then deletes it. */
+  async deleteWithMemories<R>(orgId: string, id: string, erase: () => Promise<R>): Promise<R> {
+    const agent = await this.agents.findByIdOrName(orgId, id);
+    if (!agent || agent.id !== id) throw new AppError('not_found', 'agent not found');
+    const receipt = await erase();
+    await this.delete(orgId, id);
+    return receipt;
+  }
 }

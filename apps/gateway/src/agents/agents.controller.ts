@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { QUERY_PATTERNS } from '@memtrace/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { AppError, ErasureReceipt, QUERY_PATTERNS } from '@memtrace/contracts';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
+import type { FastifyReply } from 'fastify';
 import { QueryClient } from '../query/query.client';
 import { parseCreateAgent } from './agent-body.parser';
 import { AgentService } from './agent.service';
@@ -61,11 +62,33 @@ export class AgentsController {
     return this.query.send(QUERY_PATTERNS.renderContext, { orgId: principal.orgId, subject: 'agent', id, body: body ?? null });
   }
 
-  /** 204; the agent's sessions are deleted with it; its memories stay in the store. */
+  /**
+   * 204; the agent's sessions are deleted with it; its memories stay in the store (upstream).
+   * New: with `erase_memories=true` its memories (under its id and its name) are erased too: 202
+   * with the erasure's receipt. The erasure is started first, so a failure leaves the agent in place.
+   */
   @Delete(':id')
-  @HttpCode(204)
   @RequireScope('write')
-  async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
-    await this.agents.delete(principal.orgId, id);
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query('erase_memories') eraseMemories: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!parseFlag('erase_memories', eraseMemories)) {
+      await this.agents.delete(principal.orgId, id);
+      await reply.code(204).send();
+      return;
+    }
+    const receipt = await this.agents.deleteWithMemories(principal.orgId, id, () =>
+      this.query.send<ErasureReceipt>(QUERY_PATTERNS.eraseAgentMemories, { orgId: principal.orgId, agentId: id, actor: `key:${principal.keyId}` }),
+    );
+    await reply.code(202).send(receipt);
   }
+}
+
+function parseFlag(name: string, value: unknown): boolean {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new AppError('bad_request', `invalid ${name}: must be true or false`);
 }

@@ -35,6 +35,18 @@ export class MemoriesController {
   }
 
   /**
+   * New: erases every memory matching the filters (`agent_id`, `session_id`, `memory_type`,
+   * `event_type`, `tags`, `since`, `until`; at least one), or counts them with `dry_run`. 202 with
+   * the erasure's receipt; `GET /api/v1/erasures/:id` follows it to `done`.
+   */
+  @Post('forget')
+  @HttpCode(202)
+  @RequireScope('write')
+  forget(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    return this.query.send(QUERY_PATTERNS.forget, { orgId: principal.orgId, body: body ?? null, actor: `key:${principal.keyId}` });
+  }
+
+  /**
    * Deletes one memory for good (not an upstream route): 204, or 404 if the org has no such memory.
    * It is gone from every read at once, and a copy still queued never lands (see MemoryEraser).
    */

@@ -16,7 +16,7 @@ export function ingestProcessor(orgId: string, batcher: OrgBatcher, deadLetters:
       throw new UnrecoverableError(parsed);
     }
     try {
-      await batcher.submit(parsed.records, parsed.trace);
+      await batcher.submit(parsed.records, parsed.trace, job.timestamp);
     } catch (error) {
       if (error instanceof PoisonBatchError) {
         await deadLetters.park(orgId, job, `store rejected the rows: ${error.message}`, 'store-rejected');

@@ -1,6 +1,6 @@
 import { INGEST_MEMORIES_V1, MemoryFilter, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
-import { ErasedIds, HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
+import { ErasedIds, ForgetTombstone, ForgetTombstones, HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreUnavailableError } from '@memtrace/store';
 import { UnrecoverableError, type Job } from 'bullmq';
 import pino from 'pino';
 import { DeadLetterService } from './dead-letter.service';
@@ -77,7 +77,16 @@ class FakeErasedIds {
   }
 }
 
-function batcherOn(store: ScriptedStore, erased = new FakeErasedIds()) {
+/** An org's erasure filters, in memory (the real ones are a Redis hash: forget-tombstones.ts). */
+class FakeTombstones {
+  readonly tombstones: ForgetTombstone[] = [];
+  async all(): Promise<ForgetTombstone[]> {
+    return this.tombstones.map((t) => ({ ...t }));
+  }
+}
+
+function batcherOn(store: ScriptedStore, erased = new FakeErasedIds(), tombstones = new FakeTombstones()) {
+  const released: string[] = [];
   const refusals: RefusedBatch[] = [];
   const stores = { forOrg: async () => store as unknown as MemoryStore } as unknown as StoreRegistry;
   const hotTier = { remove: async () => undefined } as unknown as HotTier;
@@ -85,11 +94,13 @@ function batcherOn(store: ScriptedStore, erased = new FakeErasedIds()) {
     stores,
     hotTier,
     erased: erased as unknown as ErasedIds,
+    tombstones: tombstones as unknown as ForgetTombstones,
+    releaseClaims: async (_orgId, records) => void released.push(...records.map((r) => r.id)),
     metrics: new Metrics(),
     logger: pino({ level: 'silent' }),
     onRefused: async (_orgId, batch) => void refusals.push(batch),
   });
-  return { batcher, refusals };
+  return { batcher, refusals, released };
 }
 
 const always = (error: () => Error) => Array.from({ length: 1_000 }, () => error);
@@ -169,6 +180,56 @@ describe('OrgBatcher and memories deleted while queued', () => {
     store.duringWrite = () => erased.ids.add(deleted.id);
     await batcher.submit([deleted, kept]);
     expect([...store.rows.keys()]).toEqual([kept.id]);
+  });
+});
+
+describe('OrgBatcher and erasures by filter (tombstones)', () => {
+  const inSession = (sessionId: string) => ({ ...aRecord(), sessionId });
+
+  it('drops the rows an open erasure covers, writes the others, and gives back the dropped rows\' dedup claims', async () => {
+    const store = new ScriptedStore([]);
+    const tombstones = new FakeTombstones();
+    const { batcher, released } = batcherOn(store, undefined, tombstones);
+    tombstones.tombstones.push({ erasureId: 'e1', filter: { sessionId: 'sess_gone' } });
+    const [gone, kept] = [inSession('sess_gone'), inSession('sess_kept')];
+    await batcher.submit([gone, kept]);
+    expect([...store.rows.keys()]).toEqual([kept.id]);
+    expect(released).toEqual([gone.id]);
+  });
+
+  it('deletes a covered row again when the erasure started while its batch was written', async () => {
+    const store = new ScriptedStore([]);
+    const tombstones = new FakeTombstones();
+    const { batcher, released } = batcherOn(store, undefined, tombstones);
+    const [gone, kept] = [inSession('sess_gone'), inSession('sess_kept')];
+    store.duringWrite = () => tombstones.tombstones.push({ erasureId: 'e1', filter: { sessionId: 'sess_gone' } });
+    await batcher.submit([gone, kept]);
+    expect(store.writes).toBe(1);
+    expect([...store.rows.keys()]).toEqual([kept.id]);
+    expect(released).toEqual([gone.id]);
+  });
+
+  it('lets a finished erasure cover rows queued before it closed, not rows queued after', async () => {
+    const store = new ScriptedStore([]);
+    const tombstones = new FakeTombstones();
+    const { batcher } = batcherOn(store, undefined, tombstones);
+    tombstones.tombstones.push({ erasureId: 'e1', filter: { sessionId: 'sess_gone' }, closedAtMs: 1_000 });
+    const [before, after] = [inSession('sess_gone'), inSession('sess_gone')];
+    await Promise.all([batcher.submit([before], undefined, 999), batcher.submit([after], undefined, 1_001)]);
+    expect([...store.rows.keys()]).toEqual([after.id]);
+  });
+
+  it('matches the erasure filter as reads do: every tag required, times exclusive', async () => {
+    const store = new ScriptedStore([]);
+    const tombstones = new FakeTombstones();
+    const { batcher } = batcherOn(store, undefined, tombstones);
+    const base = aRecord();
+    tombstones.tombstones.push({ erasureId: 'e1', filter: { tags: ['a', 'b'], sinceUs: base.timeUs } });
+    const both = { ...aRecord(), tags: ['a', 'b', 'c'] };
+    const one = { ...aRecord(), tags: ['a'] };
+    const atBound = { ...base, tags: ['a', 'b'] };
+    await batcher.submit([both, one, atBound]);
+    expect([...store.rows.keys()].sort()).toEqual([one.id, atBound.id].sort());
   });
 });
 

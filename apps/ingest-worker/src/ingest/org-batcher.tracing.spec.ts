@@ -2,7 +2,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { MemoryRecord } from '@memtrace/contracts';
 import { inSpan, Metrics, startTracing, traceCarrier, TracingHandle } from '@memtrace/observability';
-import { ErasedIds, HotTier, MemoryStore, StoreRegistry } from '@memtrace/store';
+import { ErasedIds, ForgetTombstones, HotTier, MemoryStore, StoreRegistry } from '@memtrace/store';
 import pino from 'pino';
 import { OrgBatcher } from './org-batcher';
 
@@ -37,6 +37,8 @@ describe('OrgBatcher while tracing is on', () => {
       stores: { forOrg: async () => store } as unknown as StoreRegistry,
       hotTier: { remove: async () => undefined } as unknown as HotTier,
       erased: { which: async () => new Set<string>() } as unknown as ErasedIds,
+      tombstones: { all: async () => [] } as unknown as ForgetTombstones,
+      releaseClaims: async () => undefined,
       metrics: new Metrics(),
       logger: pino({ level: 'silent' }),
     });

@@ -1,7 +1,7 @@
 import { Context, Link, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { MemoryRecord, TraceContext } from '@memtrace/contracts';
 import { contextFrom, inSpan, linkTo, Metrics, tracingEnabled } from '@memtrace/observability';
-import { ErasedIds, HotTier, MemoryStore, StoreError, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
+import { ErasedIds, ForgetTombstone, ForgetTombstones, HotTier, MemoryStore, StoreError, StoreRefusedError, StoreRegistry, StoreRejectedError, tombstoneCovers } from '@memtrace/store';
 import type { Logger } from 'pino';
 import { backoffDelayMs, sleep } from './retry-backoff';
 
@@ -28,6 +28,10 @@ export interface BatcherDeps {
   hotTier: HotTier;
   /** Memories deleted while queued: never written, or deleted again if the deletion came mid-batch. */
   erased: ErasedIds;
+  /** Erasures by filter: rows they cover are dropped, or deleted again, like deleted ids. */
+  tombstones: ForgetTombstones;
+  /** Gives back the dedup claims of rows an erasure dropped, so the same content can be written again. */
+  releaseClaims: (orgId: string, records: readonly MemoryRecord[]) => Promise<void>;
   metrics: Metrics;
   logger: Logger;
   /** Told about every confirmed batch (agents' last activity); its failure does not fail the batch. */
@@ -62,6 +66,12 @@ export class VisibilityEstimate {
   }
 }
 
+/** Ids of the rows some tombstone forgets. */
+function forgottenIds(records: readonly MemoryRecord[], tombstones: readonly ForgetTombstone[], queuedAt: ReadonlyMap<string, number>): Set<string> {
+  if (tombstones.length === 0) return new Set();
+  return new Set(records.filter((r) => tombstones.some((t) => tombstoneCovers(t, r, queuedAt.get(r.id) ?? Date.now()))).map((r) => r.id));
+}
+
 /** The process is shutting down before the rows were confirmed: the job must be re-delivered. */
 export class BatcherClosedError extends Error {}
 
@@ -69,6 +79,8 @@ interface Pending {
   records: MemoryRecord[];
   /** The enqueue's trace context, from the job. */
   trace?: TraceContext;
+  /** When the job was queued (acknowledged): whether a finished erasure still covers its rows. */
+  queuedAtMs: number;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -104,12 +116,13 @@ export class OrgBatcher {
 
   /**
    * Resolves when the rows are durably in the store and visible; rejects with a typed error otherwise.
-   * `trace`: the job's trace context, which the batch's span continues (see `inBatchSpan`).
+   * `trace`: the job's trace context, which the batch's span continues (see `inBatchSpan`);
+   * `queuedAtMs`: the job's enqueue time.
    */
-  submit(records: MemoryRecord[], trace?: TraceContext): Promise<void> {
+  submit(records: MemoryRecord[], trace?: TraceContext, queuedAtMs = Date.now()): Promise<void> {
     if (this.closing) return Promise.reject(new BatcherClosedError('worker is shutting down'));
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ records, trace, resolve, reject });
+      this.pending.push({ records, trace, queuedAtMs, resolve, reject });
       this.pendingRows += records.length;
       if (this.pendingRows >= this.settings.batchRows) this.kick();
       else this.timer ??= setTimeout(() => this.kick(), this.settings.batchMs);
@@ -161,7 +174,7 @@ export class OrgBatcher {
       const records = batch.flatMap((p) => p.records);
       this.deps.metrics.ingestBatchRows.observe(records.length);
       const flushed = this.deps.metrics.ingestFlushDuration.startTimer();
-      await this.inBatchSpan(batch, records.length, () => this.writeConfirmed(records, batch.length));
+      await this.inBatchSpan(batch, records.length, () => this.writeConfirmed(batch));
       flushed();
       for (const p of batch) p.resolve();
     } catch (error) {
@@ -174,18 +187,31 @@ export class OrgBatcher {
     }
   }
 
-  private async writeConfirmed(records: MemoryRecord[], jobs: number): Promise<void> {
-    const erasedBefore = await this.deps.erased.which(this.orgId, records.map((r) => r.id));
-    const kept = erasedBefore.size === 0 ? records : records.filter((r) => !erasedBefore.has(r.id));
-    if (kept.length > 0) await this.writeAndConfirm(kept, jobs);
-    // A deletion that came while the batch was written found no row yet, or the row not visible
-    // yet: delete it now that it is (the deleter adds the id before it deletes, so one of the two
-    // always sees the row).
-    const erasedDuring = await this.deps.erased.which(this.orgId, kept.map((r) => r.id));
-    if (erasedDuring.size > 0) await this.eraseLanded([...erasedDuring]);
-    const ids = records.map((r) => r.id);
-    await this.deps.hotTier.remove(this.orgId, ids);
-    const stored = kept.filter((r) => !erasedDuring.has(r.id));
+  /**
+   * Writes the batch but for rows deleted (`ErasedIds`) or forgotten (`ForgetTombstones`) while
+   * they were queued. A deletion or erasure that came while the batch was written found no row yet,
+   * or the row not visible yet: those rows are deleted again once they are (deleters record the id
+   * or filter before they delete, so one of the two always sees the row).
+   */
+  private async writeConfirmed(batch: Pending[]): Promise<void> {
+    const records = batch.flatMap((p) => p.records);
+    const queuedAt = new Map(batch.flatMap((p) => p.records.map((r) => [r.id, p.queuedAtMs] as const)));
+    const [erasedBefore, tombstonesBefore] = await Promise.all([this.deps.erased.which(this.orgId, records.map((r) => r.id)), this.deps.tombstones.all(this.orgId)]);
+    const forgottenBefore = forgottenIds(records, tombstonesBefore, queuedAt);
+    const kept = records.filter((r) => !erasedBefore.has(r.id) && !forgottenBefore.has(r.id));
+    if (kept.length > 0) await this.writeAndConfirm(kept, batch.length);
+    const [erasedDuring, tombstonesAfter] = await Promise.all([this.deps.erased.which(this.orgId, kept.map((r) => r.id)), this.deps.tombstones.all(this.orgId)]);
+    const known = new Set(tombstonesBefore.map((t) => t.erasureId));
+    const forgottenDuring = forgottenIds(kept, tombstonesAfter.filter((t) => !known.has(t.erasureId)), queuedAt);
+    const gone = new Set([...erasedDuring, ...forgottenDuring]);
+    if (gone.size > 0) await this.eraseLanded([...gone]);
+    const forgotten = records.filter((r) => forgottenBefore.has(r.id) || forgottenDuring.has(r.id));
+    if (forgotten.length > 0) {
+      await this.deps.releaseClaims(this.orgId, forgotten);
+      this.deps.metrics.erasureDroppedRows.inc(forgotten.length);
+    }
+    await this.deps.hotTier.remove(this.orgId, records.map((r) => r.id));
+    const stored = kept.filter((r) => !gone.has(r.id));
     this.deps.metrics.ingestRowsWritten.inc({ org: this.deps.metrics.org(this.orgId) }, stored.length);
     if (stored.length === 0) return;
     await this.deps.onStored?.(this.orgId, stored).catch((error: Error) => {

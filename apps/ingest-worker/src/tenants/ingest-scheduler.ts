@@ -2,10 +2,10 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AgentRepository, AuditRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
 import { ingestOrgsKey } from '@memtrace/contracts';
-import { Backlog, Claim, IngestQueues, QueueBacklog, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
+import { Backlog, Claim, DedupService, IngestQueues, QueueBacklog, ReadyOrgs, ReleaseOutcome } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics, OTHER_ORGS } from '@memtrace/observability';
 import { RedisClient, RedisService } from '@memtrace/redis';
-import { ErasedIds, HotTier, StoreRegistry } from '@memtrace/store';
+import { ErasedIds, ForgetTombstones, HotTier, StoreRegistry } from '@memtrace/store';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AgentActivity } from '../ingest/agent-activity';
@@ -69,6 +69,8 @@ export class IngestScheduler implements OnApplicationBootstrap {
     private readonly stores: StoreRegistry,
     private readonly hotTier: HotTier,
     private readonly erased: ErasedIds,
+    private readonly tombstones: ForgetTombstones,
+    private readonly dedup: DedupService,
     private readonly deadLetters: DeadLetterService,
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -222,6 +224,8 @@ export class IngestScheduler implements OnApplicationBootstrap {
         stores: this.stores,
         hotTier: this.hotTier,
         erased: this.erased,
+        tombstones: this.tombstones,
+        releaseClaims: (org, records) => this.dedup.release(org, records.map((r) => ({ key: r.dedupKey, owner: r.id }))),
         metrics: this.metrics,
         logger: this.logger,
         onStored: async (org, records) => this.activity.record(org, records),

@@ -6,6 +6,9 @@ import {
   agentStatsRequestSchema,
   getMemoryRequestSchema,
   deleteMemoryRequestSchema,
+  eraseAgentMemoriesRequestSchema,
+  forgetRequestSchema,
+  getErasureRequestSchema,
   listMemoriesRequestSchema,
   QUERY_PATTERNS,
   renderContextRequestSchema,
@@ -14,6 +17,7 @@ import {
 } from '@memtrace/contracts';
 import { AgentActivityService } from '../activity/agent-activity.service';
 import { ContextQueryService } from '../context/context-query.service';
+import { ErasureService } from '../erasures/erasure.service';
 import { MemoryEraser } from '../memories/memory-eraser.service';
 import { MemoryQueryService } from '../memories/memory-query.service';
 import { AgentStatsService } from '../stats/agent-stats.service';
@@ -32,6 +36,7 @@ export class QueryController {
     private readonly context: ContextQueryService,
     private readonly activity: AgentActivityService,
     private readonly eraser: MemoryEraser,
+    private readonly erasures: ErasureService,
   ) {}
 
   @MessagePattern(QUERY_PATTERNS.listMemories)
@@ -47,6 +52,21 @@ export class QueryController {
   @MessagePattern(QUERY_PATTERNS.deleteMemory)
   delete(@Payload() data: unknown) {
     return this.eraser.deleteOne(deleteMemoryRequestSchema.parse(data));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.forget)
+  forget(@Payload() data: unknown) {
+    return this.erasures.forget(forgetRequestSchema.parse(data));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.eraseAgentMemories)
+  eraseAgentMemories(@Payload() data: unknown) {
+    return this.erasures.eraseAgentMemories(eraseAgentMemoriesRequestSchema.parse(data));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.getErasure)
+  getErasure(@Payload() data: unknown) {
+    return this.erasures.get(getErasureRequestSchema.parse(data));
   }
 
   @MessagePattern(QUERY_PATTERNS.searchMemories)

@@ -12,6 +12,9 @@ export const QUERY_PATTERNS = {
   listMemories: 'query.list-memories.v1',
   getMemory: 'query.get-memory.v1',
   deleteMemory: 'query.delete-memory.v1',
+  forget: 'query.forget.v1',
+  eraseAgentMemories: 'query.erase-agent-memories.v1',
+  getErasure: 'query.get-erasure.v1',
   searchMemories: 'query.search-memories.v1',
   agentMemories: 'query.agent-memories.v1',
   sessionMemories: 'query.session-memories.v1',
@@ -32,6 +35,11 @@ export const listMemoriesRequestSchema = z.object({ orgId, trace, params: queryP
 export const getMemoryRequestSchema = z.object({ orgId, trace, id: z.string() });
 /** `actor`: who deletes (`key:<id>`), for the audit trail. */
 export const deleteMemoryRequestSchema = z.object({ orgId, trace, id: z.string(), actor: z.string().min(1) });
+/** `POST /api/v1/memories/forget`: the body as sent; the query service validates it. */
+export const forgetRequestSchema = z.object({ orgId, trace, body: z.unknown(), actor: z.string().min(1) });
+/** `DELETE /api/v1/agents/:id?erase_memories=true`: the agent's memories, under its id and its name. */
+export const eraseAgentMemoriesRequestSchema = z.object({ orgId, trace, agentId: z.string(), actor: z.string().min(1) });
+export const getErasureRequestSchema = z.object({ orgId, trace, id: z.string() });
 /** The body is passed through as JSON: the query service owns its validation and messages. */
 export const searchMemoriesRequestSchema = z.object({ orgId, trace, body: z.unknown() });
 export const agentMemoriesRequestSchema = z.object({ orgId, trace, agentId: z.string(), params: queryParams });
@@ -44,6 +52,9 @@ export const renderContextRequestSchema = z.object({ orgId, trace, subject: z.en
 export type ListMemoriesRequest = z.input<typeof listMemoriesRequestSchema>;
 export type GetMemoryRequest = z.input<typeof getMemoryRequestSchema>;
 export type DeleteMemoryRequest = z.input<typeof deleteMemoryRequestSchema>;
+export type ForgetRequest = z.input<typeof forgetRequestSchema>;
+export type EraseAgentMemoriesRequest = z.input<typeof eraseAgentMemoriesRequestSchema>;
+export type GetErasureRequest = z.input<typeof getErasureRequestSchema>;
 export type SearchMemoriesRequest = z.input<typeof searchMemoriesRequestSchema>;
 export type AgentMemoriesRequest = z.input<typeof agentMemoriesRequestSchema>;
 export type SessionMemoriesRequest = z.input<typeof sessionMemoriesRequestSchema>;

@@ -1,0 +1,91 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AuditRepository, ErasureRepository } from '@memtrace/catalog';
+import { AppConfig } from '@memtrace/config';
+import { ERASURE_JOB_OPTIONS, erasureQueueName, ingestBullPrefix, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
+import { DedupService } from '@memtrace/ingest';
+import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
+import { RedisService } from '@memtrace/redis';
+import { ForgetTombstones, HotTier, StoreRegistry } from '@memtrace/store';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { ErasureExecutor } from './erasure.executor';
+
+/** Erasures one worker process runs at once: they are rare, and each holds a store busy. */
+const CONCURRENCY = 2;
+const PAGE_ROWS = 1_000;
+
+/**
+ * Consumes the deployment-wide erasure queue (one connection of its own, whatever the number of
+ * orgs). A worker killed mid-run leaves the job locked; once the lock expires another worker (or
+ * this one, restarted) takes it again and the run, idempotent, finishes it.
+ */
+@Injectable()
+export class ErasureRunner implements OnApplicationBootstrap {
+  private worker?: Worker;
+  private readonly executor: ErasureExecutor;
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+    erasures: ErasureRepository,
+    stores: StoreRegistry,
+    hotTier: HotTier,
+    tombstones: ForgetTombstones,
+    dedup: DedupService,
+    audit: AuditRepository,
+    metrics: Metrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.executor = new ErasureExecutor(
+      { pageRows: PAGE_ROWS, retryBaseMs: 200, retryMaxDelayMs: config.ingest.retryMaxDelayMs },
+      {
+        erasures,
+        stores,
+        hotTier,
+        tombstones,
+        releaseClaims: (orgId, records) => dedup.release(orgId, records.map((r) => ({ key: r.dedupKey, owner: r.id }))),
+        audit,
+        metrics,
+        logger,
+      },
+    );
+  }
+
+  onApplicationBootstrap() {
+    const lockMs = this.config.ingest.lockMs;
+    this.worker = new Worker(erasureQueueName(this.redis.cluster), (job) => this.process(job), {
+      connection: this.redis.connect({ maxRetriesPerRequest: null }),
+      prefix: ingestBullPrefix(this.config.redis.prefix),
+      concurrency: CONCURRENCY,
+      // A killed worker's erasure is taken again about one lock period later.
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+      maxStalledCount: ERASURE_JOB_OPTIONS.attempts,
+    });
+    new ErrorThrottle(this.logger, 'erasure queue error').watch(this.worker);
+    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+  }
+
+  private async process(job: Job): Promise<void> {
+    const parsed = runErasureV1Schema.safeParse(job.data);
+    if (job.name !== RUN_ERASURE_V1 || !parsed.success) throw new UnrecoverableError(`no handler for job '${job.name}' with this payload`);
+    await this.executor.run(parsed.data.orgId, parsed.data.erasureId, this.stopping.signal);
+  }
+
+  /** Attempts exhausted (e.g. the org lost its binding): the receipt says failed instead of running forever. */
+  private async onFailed(job: Job | undefined, error: Error) {
+    const parsed = runErasureV1Schema.safeParse(job?.data);
+    const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+    this.logger.warn({ erasureId: parsed.data?.erasureId, err: error.message, final }, 'erasure run failed');
+    if (!final || !parsed.success) return;
+    await this.executor.giveUp(parsed.data.orgId, parsed.data.erasureId, 'the erasure could not be completed; ask an operator to look at the worker logs').catch(() => undefined);
+  }
+
+  /** SIGTERM: the running erasures stop between steps and stay queued for the next worker. */
+  async close(): Promise<void> {
+    this.executor.close();
+    this.stopping.abort();
+    await this.worker?.close();
+  }
+}

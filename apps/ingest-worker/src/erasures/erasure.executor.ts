@@ -1,0 +1,146 @@
+import { AuditRepository, ErasureRepository, ErasureRow } from '@memtrace/catalog';
+import { erasureStoreFilter, MemoryRecord } from '@memtrace/contracts';
+import { Metrics } from '@memtrace/observability';
+import { ForgetTombstones, HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError, StoreUnavailableError } from '@memtrace/store';
+import type { Logger } from 'pino';
+import { backoffDelayMs, sleep } from '../ingest/retry-backoff';
+
+export interface ErasureExecutorDeps {
+  erasures: ErasureRepository;
+  stores: StoreRegistry;
+  hotTier: HotTier;
+  tombstones: ForgetTombstones;
+  releaseClaims: (orgId: string, records: readonly MemoryRecord[]) => Promise<void>;
+  audit: AuditRepository;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface ErasureSettings {
+  /** Rows read and deleted per step: Arc deletes at most 1,000,000 rows per call and rewrites the files it touches. */
+  pageRows: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+}
+
+/** Memory ids per delete call: under Arc's SQL length limit with room for the rest of the predicate. */
+const DELETE_IDS = 200;
+
+/** The store kept the rows a delete was asked to remove: retried like an outage, never looped on. */
+class NoProgressError extends StoreUnavailableError {}
+
+/**
+ * Runs one erasure to its end. Every step is idempotent, so a run cut short (a worker killed, a
+ * store outage outlasting a shutdown) is run again from the start and ends in the same state:
+ * the hot tier's matching rows go first (acknowledged, maybe not stored yet; their queued copies
+ * are the tombstone's), then the store's rows page by page in time order, then the tombstone is
+ * closed and the receipt and the audit trail are written. Store outages are waited out; a store
+ * that refuses the delete (a binding without Arc's admin token) fails the erasure with a reason.
+ */
+export class ErasureExecutor {
+  private closing = false;
+
+  constructor(
+    private readonly settings: ErasureSettings,
+    private readonly deps: ErasureExecutorDeps,
+  ) {}
+
+  async run(orgId: string, erasureId: string, signal?: AbortSignal): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.runOnce(orgId, erasureId);
+      } catch (error) {
+        if (error instanceof StoreRefusedError || error instanceof StoreRejectedError) return this.failed(orgId, erasureId, error);
+        if (!(error instanceof StoreUnavailableError) || signal?.aborted || this.closing) throw error;
+        const delayMs = backoffDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxDelayMs);
+        this.deps.logger.warn({ erasureId, attempt, delayMs, err: error.detail ?? error.message }, 'erasure: store unavailable; retrying');
+        await sleep(delayMs, signal);
+      }
+    }
+  }
+
+  close() {
+    this.closing = true;
+  }
+
+  private async runOnce(orgId: string, erasureId: string): Promise<void> {
+    const erasure = await this.deps.erasures.get(orgId, erasureId);
+    if (!erasure || erasure.status === 'done' || erasure.status === 'failed') return;
+    const filter = erasureStoreFilter(orgId, erasure.filter);
+    const store = await this.deps.stores.forOrg(orgId);
+    const hot = await this.deps.hotTier.find(filter);
+    const hotOnly = await this.notStored(store, orgId, hot);
+    await this.deps.erasures.start(erasureId, (await store.count(filter)) + hotOnly);
+    if (hot.length > 0) {
+      await this.deps.releaseClaims(orgId, hot);
+      await this.deps.hotTier.remove(orgId, hot.map((r) => r.id));
+      await this.counted(erasure, hotOnly);
+    }
+    for (;;) {
+      if (this.closing) throw new Error('worker shutting down: the erasure goes on in the next run');
+      const page = await store.query({ filter, order: 'asc', limit: this.settings.pageRows });
+      if (page.length === 0) break;
+      const ids = [...new Set(page.map((r) => r.id))];
+      let deleted = 0;
+      for (let i = 0; i < ids.length; i += DELETE_IDS) deleted += await this.deleteIds(store, orgId, ids.slice(i, i + DELETE_IDS), page);
+      if (deleted === 0) throw new NoProgressError('the store still shows rows it was asked to delete');
+      await this.deps.releaseClaims(orgId, page);
+      await this.counted(erasure, ids.length);
+    }
+    // One instant for both: a write acknowledged by then was queued by then, so the tombstone covers
+    // every write acknowledged before the receipt's `finished_at`.
+    const finishedAt = new Date(await this.deps.tombstones.close(orgId, erasureId, Date.now()));
+    await this.deps.erasures.finish(erasureId, finishedAt);
+    const receipt = await this.deps.erasures.get(orgId, erasureId);
+    await this.deps.audit.record({
+      actor: erasure.actor,
+      orgId,
+      action: 'memories.erase',
+      target: `erasure:${erasureId}`,
+      outcome: 'ok',
+      detail: { kind: erasure.kind, filter: erasure.filter, matched: receipt?.matched ?? null, erased: receipt?.erased ?? 0 },
+    });
+    this.deps.metrics.erasures.inc({ kind: erasure.kind, outcome: 'ok' });
+    this.deps.logger.info({ orgId, erasureId, kind: erasure.kind, erased: receipt?.erased }, 'erasure done');
+  }
+
+  /**
+   * Deletes these ids, bounded by their time range so the store opens only those partitions. By id
+   * rather than by the erasure's filter: Arc refuses a delete whose predicate holds a word such as
+   * `load` or `set` anywhere, even inside a quoted agent name or tag, and memory ids never do.
+   */
+  private deleteIds(store: MemoryStore, orgId: string, ids: string[], page: readonly MemoryRecord[]): Promise<number> {
+    const wanted = new Set(ids);
+    const times = page.filter((r) => wanted.has(r.id)).map((r) => r.timeUs);
+    return store.delete({ orgId, ids, sinceUs: Math.min(...times) - 1, untilUs: Math.max(...times) + 1 });
+  }
+
+  /** How many of the hot tier's rows the store does not show yet (one bounded id query). */
+  private async notStored(store: MemoryStore, orgId: string, hot: readonly MemoryRecord[]): Promise<number> {
+    if (hot.length === 0) return 0;
+    const times = hot.map((r) => r.timeUs);
+    const visible = await store.findVisibleIds(orgId, hot.map((r) => r.id), Math.min(...times), Math.max(...times));
+    return hot.filter((r) => !visible.has(r.id)).length;
+  }
+
+  private async counted(erasure: ErasureRow, rows: number): Promise<void> {
+    await this.deps.erasures.addErased(erasure.id, rows);
+    this.deps.metrics.erasedRows.inc({ kind: erasure.kind }, rows);
+  }
+
+  /** The store refused the erasure: the tenant reads why (the store's own words stay in the log). */
+  private async failed(orgId: string, erasureId: string, error: StoreRefusedError | StoreRejectedError): Promise<void> {
+    this.deps.logger.warn({ orgId, erasureId, err: error.detail ?? error.message }, 'erasure failed: the store refused it');
+    const reason = error instanceof StoreRefusedError ? `the store refused the delete (${error.status ?? 'no status'}): its binding needs a token that may delete (Arc: admin)` : `the store rejected the delete: ${error.message}`;
+    await this.giveUp(orgId, erasureId, reason);
+  }
+
+  /** Ends the erasure as failed; its tombstone closes too, so later writes land again. */
+  async giveUp(orgId: string, erasureId: string, reason: string): Promise<void> {
+    await this.deps.erasures.fail(erasureId, reason);
+    await this.deps.tombstones.close(orgId, erasureId);
+    const erasure = await this.deps.erasures.get(orgId, erasureId);
+    await this.deps.audit.record({ actor: erasure?.actor ?? 'ingest-worker', orgId, action: 'memories.erase', target: `erasure:${erasureId}`, outcome: 'failed', detail: { kind: erasure?.kind, reason } });
+    this.deps.metrics.erasures.inc({ kind: erasure?.kind ?? 'unknown', outcome: 'failed' });
+  }
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { AgentRepository, AuditRepository, ErasureRepository, toErasureReceipt } from '@memtrace/catalog';
+import { AppConfig } from '@memtrace/config';
+import {
+  AppError,
+  EraseAgentMemoriesRequest,
+  ErasureFilter,
+  ErasureKind,
+  ErasureReceipt,
+  erasureStoreFilter,
+  ForgetRequest,
+  GetErasureRequest,
+  MEMORY_ID_PATTERN,
+} from '@memtrace/contracts';
+import { ErasureQueue } from '@memtrace/ingest';
+import { LOGGER } from '@memtrace/observability';
+import { RedisService } from '@memtrace/redis';
+import { ForgetTombstones } from '@memtrace/store';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { requiredId } from '../filters/filter-fields.util';
+import { readScopeNow } from '../filters/read-scope.util';
+import { MemoryReader } from '../memories/memory-reader.service';
+import { parseForgetBody } from './forget-body.parser';
+
+/**
+ * Starts erasures (forget by filter, an agent's memories) and answers their receipts. A dry run is
+ * counted here and done at once; a real one is recorded, its tombstone opened (from then on no
+ * matching write that is still queued lands) and queued for the worker tier, which erases the
+ * store's and the hot tier's rows (`ErasureRunner`).
+ */
+@Injectable()
+export class ErasureService implements OnModuleDestroy {
+  private readonly queue: ErasureQueue;
+
+  constructor(
+    private readonly reader: MemoryReader,
+    private readonly erasures: ErasureRepository,
+    private readonly tombstones: ForgetTombstones,
+    private readonly agents: AgentRepository,
+    private readonly audit: AuditRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+    redis: RedisService,
+    config: AppConfig,
+  ) {
+    this.queue = new ErasureQueue(redis.client, config.redis.prefix, redis.cluster);
+  }
+
+  forget(request: ForgetRequest): Promise<ErasureReceipt> {
+    const { filter, dryRun } = parseForgetBody(request.body, readScopeNow(request.orgId));
+    return this.start(request.orgId, 'forget', filter, dryRun, request.actor);
+  }
+
+  /** The memories of an agent about to be deleted, under its id and its name. */
+  async eraseAgentMemories(request: EraseAgentMemoriesRequest): Promise<ErasureReceipt> {
+    const agentIds = await this.agents.aliases(request.orgId, requiredId('agent_id', request.agentId));
+    return this.start(request.orgId, 'agent', { agentIds }, false, request.actor);
+  }
+
+  async get(request: GetErasureRequest): Promise<ErasureReceipt> {
+    const row = MEMORY_ID_PATTERN.test(request.id) ? await this.erasures.get(request.orgId, request.id.toLowerCase()) : undefined;
+    if (!row) throw new AppError('not_found', 'erasure not found');
+    return toErasureReceipt(row);
+  }
+
+  private async start(orgId: string, kind: ErasureKind, filter: ErasureFilter, dryRun: boolean, actor: string): Promise<ErasureReceipt> {
+    const id = uuidv7();
+    if (dryRun) {
+      const matched = await this.reader.count(erasureStoreFilter(orgId, filter));
+      const row = await this.erasures.create({ id, orgId, kind, filter, dryRun, actor }, { matched, at: new Date() });
+      await this.audit.record({ actor, orgId, action: 'memories.erase', target: `erasure:${id}`, outcome: 'ok', detail: { kind, dry_run: true, filter, matched } });
+      return toErasureReceipt(row);
+    }
+    const row = await this.erasures.create({ id, orgId, kind, filter, dryRun, actor });
+    try {
+      await this.tombstones.open(orgId, id, filter);
+      await this.queue.add({ erasureId: id, orgId });
+    } catch (error) {
+      this.logger.warn({ orgId, erasureId: id, err: (error as Error).message }, 'could not queue an erasure');
+      await this.erasures.fail(id, 'the erasure could not be queued').catch(() => undefined);
+      throw new AppError('store_unavailable', 'the erasure could not be queued', 'retry later');
+    }
+    return toErasureReceipt(row);
+  }
+
+  async onModuleDestroy() {
+    await this.queue.close();
+  }
+}

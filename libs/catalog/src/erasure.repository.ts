@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { ErasureFilter, erasureFilterSchema, ErasureKind, ErasureReceipt, ErasureStatus } from '@memtrace/contracts';
+import { Prisma, PrismaService } from './prisma.service';
+
+export interface ErasureRow {
+  id: string;
+  orgId: string;
+  kind: ErasureKind;
+  filter: ErasureFilter;
+  dryRun: boolean;
+  status: ErasureStatus;
+  matched: number | null;
+  erased: number;
+  error: string | null;
+  actor: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface NewErasure {
+  id: string;
+  orgId: string;
+  kind: ErasureKind;
+  filter: ErasureFilter;
+  dryRun: boolean;
+  actor: string;
+}
+
+/**
+ * Erasures and their receipts. The runner's updates are written so that running a step twice (a
+ * re-delivered job after a crash) leaves the same row: `start` keeps the first start time, `finish`
+ * and `fail` only move a row that is not finished yet.
+ */
+@Injectable()
+export class ErasureRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(erasure: NewErasure, outcome?: { matched: number; at: Date }): Promise<ErasureRow> {
+    const row = await this.prisma.erasure.create({
+      data: {
+        ...erasure,
+        filter: erasure.filter as Prisma.InputJsonValue,
+        ...(outcome ? { status: 'done', matched: outcome.matched, startedAt: outcome.at, finishedAt: outcome.at } : {}),
+      },
+    });
+    return toRow(row);
+  }
+
+  /** The org's erasure; another org's is as absent as an unknown one. */
+  async get(orgId: string, id: string): Promise<ErasureRow | undefined> {
+    const row = await this.prisma.erasure.findFirst({ where: { id, orgId } });
+    return row ? toRow(row) : undefined;
+  }
+
+  /** Marks it running; the first start time and the first count of what matched stay. */
+  async start(id: string, matched: number): Promise<void> {
+    const row = await this.prisma.erasure.findUnique({ where: { id } });
+    if (!row) return;
+    await this.prisma.erasure.update({ where: { id }, data: { status: 'running', startedAt: row.startedAt ?? new Date(), matched: row.matched ?? matched } });
+  }
+
+  async addErased(id: string, count: number): Promise<void> {
+    if (count > 0) await this.prisma.erasure.update({ where: { id }, data: { erased: { increment: count } } });
+  }
+
+  async finish(id: string, at = new Date()): Promise<void> {
+    await this.prisma.erasure.updateMany({ where: { id, status: { in: ['pending', 'running'] } }, data: { status: 'done', finishedAt: at } });
+  }
+
+  async fail(id: string, error: string): Promise<void> {
+    await this.prisma.erasure.updateMany({ where: { id, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error, finishedAt: new Date() } });
+  }
+}
+
+type Stored = Prisma.ErasureGetPayload<object>;
+
+function toRow(row: Stored): ErasureRow {
+  return { ...row, kind: row.kind as ErasureKind, status: row.status as ErasureStatus, filter: erasureFilterSchema.parse(row.filter) };
+}
+
+/** The receipt as the API answers it. */
+export function toErasureReceipt(row: ErasureRow): ErasureReceipt {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    dry_run: row.dryRun,
+    matched: row.matched,
+    erased: row.erased,
+    created_at: row.createdAt.toISOString(),
+    started_at: row.startedAt?.toISOString() ?? null,
+    finished_at: row.finishedAt?.toISOString() ?? null,
+    ...(row.error ? { error: row.error } : {}),
+  };
+}
