@@ -13,6 +13,8 @@ import { DedupService } from '@memtrace/ingest';
 import { IdempotencyService } from './memories/idempotency.service';
 import { IngestProducer } from './memories/ingest.producer';
 import { ErasuresController } from './memories/erasures.controller';
+import { MemoryTransferController } from './memories/memory-transfer.controller';
+import { MemoryTransferService } from './memories/memory-transfer.service';
 import { MemoriesController } from './memories/memories.controller';
 import { MemoryReadsController } from './memories/memory-reads.controller';
 import { MemoryWriteService } from './memories/memory-write.service';
@@ -27,13 +29,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule, McpModule],
-      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, ErasuresController, AgentsController, SessionsController, ExplorerController],
+      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, MemoryTransferController, ErasuresController, AgentsController, SessionsController, ExplorerController],
       providers: [
         { provide: ExplorerAssets, useFactory: () => ExplorerAssets.load() },
         DedupService,
         IdempotencyService,
         IngestProducer,
         MemoryWriteService,
+        MemoryTransferService,
         QueryClient,
         AgentService,
         SessionService,

@@ -10,6 +10,7 @@ import { ContextQueryService } from './context/context-query.service';
 import { ErasureService } from './erasures/erasure.service';
 import { MemoryQueryService } from './memories/memory-query.service';
 import { MemoryEraser } from './memories/memory-eraser.service';
+import { MemoryExportService } from './memories/memory-export.service';
 import { MemoryReader } from './memories/memory-reader.service';
 import { ReadAdmission } from './memories/read-admission';
 import { QueryController } from './rpc/query.controller';
@@ -32,6 +33,7 @@ import { AgentStatsService } from './stats/agent-stats.service';
     MemoryReader,
     MemoryEraser,
     ErasureService,
+    MemoryExportService,
     DedupService,
     AgentScope,
     MemoryQueryService,

@@ -11,7 +11,9 @@ import type {
   ContextOptions,
   CreateSessionRequest,
   ErasureReceipt,
+  ExportFilters,
   ForgetRequest,
+  ImportResult,
   ListOptions,
   Memory,
   MemoryList,
@@ -119,6 +121,45 @@ export class Memtrace {
 
   async getErasure(id: string): Promise<ErasureReceipt> {
     return this.http.request({ method: 'GET', path: `/api/v1/erasures/${segment(id)}`, idempotent: true });
+  }
+
+  /**
+   * Every memory matching the filters (as `listMemories`, without paging), oldest first, read from
+   * the server's NDJSON stream as you iterate: memory stays flat for any number of rows.
+   */
+  async *export(filters: ExportFilters = {}): AsyncGenerator<Memory> {
+    const query = new URLSearchParams();
+    for (const name of LIST_PARAMS) {
+      const value = (filters as Record<string, unknown>)[name];
+      if (value === undefined || value === '') continue;
+      query.append(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    for await (const line of this.http.lines({ method: 'GET', path: '/api/v1/export', query, idempotent: true })) yield JSON.parse(line) as Memory;
+  }
+
+  /**
+   * Imports memories as `export` yields them (ids and times kept; ids the org already has are
+   * skipped), `chunkSize` per request (at most 5,000). Each request lands whole or not at all, and
+   * running an import again after a failure is safe: what landed is skipped.
+   */
+  async import(memories: Iterable<Memory> | AsyncIterable<Memory>, options: { chunkSize?: number } = {}): Promise<ImportResult> {
+    const chunkSize = Math.min(Math.max(1, options.chunkSize ?? 1_000), 5_000);
+    const total: ImportResult = { imported: 0, skipped: 0 };
+    let chunk: string[] = [];
+    const send = async () => {
+      if (chunk.length === 0) return;
+      const ndjson = chunk.join('\n');
+      chunk = [];
+      const result = await this.http.request<ImportResult>({ method: 'POST', path: '/api/v1/import', ndjson, idempotent: true });
+      total.imported += result.imported;
+      total.skipped += result.skipped;
+    };
+    for await (const memory of memories) {
+      chunk.push(JSON.stringify(memory));
+      if (chunk.length >= chunkSize) await send();
+    }
+    await send();
+    return total;
   }
 
   /** Polls the receipt until the erasure is `done` or `failed` (`timeoutMs`, default 60 s). */

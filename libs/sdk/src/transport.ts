@@ -17,6 +17,8 @@ export interface Call {
   query?: URLSearchParams;
   /** `undefined` sends no body (and no Content-Type); `null` sends a literal `null`. */
   body?: unknown;
+  /** Sent as is with `Content-Type: application/x-ndjson`, instead of `body`. */
+  ndjson?: string;
   /** Whether repeating the call cannot change the outcome, which makes retrying it safe. */
   idempotent: boolean;
   /**
@@ -66,19 +68,11 @@ export class Transport {
   private async attempt(call: Call): Promise<unknown> {
     const query = call.query?.toString();
     const url = `${this.baseUrl}${call.path}${query ? `?${query}` : ''}`;
-    const headers: Record<string, string> = { 'x-api-key': this.#apiKey, accept: 'application/json' };
-    if (call.body !== undefined) headers['content-type'] = 'application/json';
-    if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     let response: Response;
     let text: string;
     // The timeout covers the body too: a server that stalls or drops mid-body is a failed request.
     try {
-      response = await this.fetchFn(url, {
-        method: call.method,
-        headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal: AbortSignal.timeout(this.timeout),
-      });
+      response = await this.fetchFn(url, this.init(call, AbortSignal.timeout(this.timeout)));
       text = await response.text();
     } catch (error) {
       const name = (error as Error)?.name;
@@ -92,6 +86,48 @@ export class Transport {
     } catch {
       throw new MemtraceError(`invalid JSON in a ${response.status} response from ${call.method} ${call.path}`, response.status);
     }
+  }
+
+  /**
+   * The lines of an NDJSON answer, read as they arrive (an export of millions of rows is never held
+   * whole). The timeout covers the wait for the answer's head only; a connection cut mid-stream is
+   * an error, never a silent end.
+   */
+  async *lines(call: Call): AsyncGenerator<string> {
+    const headersArrived = new AbortController();
+    const timer = setTimeout(() => headersArrived.abort(), this.timeout);
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.baseUrl}${call.path}${call.query?.size ? `?${call.query}` : ''}`, this.init(call, headersArrived.signal));
+    } catch (error) {
+      throw new MemtraceError(`Request failed: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.status >= 400) throw failure(response, await response.text());
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffered = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line.trim() !== '') yield line;
+      }
+    } catch (error) {
+      throw new MemtraceError(`the stream was cut: ${(error as Error)?.message ?? String(error)}`);
+    }
+    if (buffered.trim() !== '') yield buffered;
+  }
+
+  private init(call: Call, signal: AbortSignal): RequestInit {
+    const headers: Record<string, string> = { 'x-api-key': this.#apiKey, accept: 'application/json' };
+    if (call.ndjson !== undefined) headers['content-type'] = 'application/x-ndjson';
+    else if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
+    const body = call.ndjson ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
+    return { method: call.method, headers, body, signal };
   }
 
   private backoff(attempt: number, error: unknown): number {

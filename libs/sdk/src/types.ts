@@ -246,3 +246,12 @@ export interface ErasureReceipt {
   /** Why it failed. */
   error?: string;
 }
+
+/** `export`: the filters of `listMemories`, without paging. */
+export type ExportFilters = Omit<ListOptions, 'limit' | 'offset' | 'order'>;
+
+/** `import`: memories queued for the store, and those skipped because the org had their id already. */
+export interface ImportResult {
+  imported: number;
+  skipped: number;
+}

@@ -55,14 +55,16 @@ export function parseCreateMemories(body: unknown, limits: WriteLimits): ParsedW
   return { batch: false, memories: [parseOne(root, limits)] };
 }
 
-function asObject(value: unknown): Record<string, unknown> {
+/** A JSON object with its field names folded to the ones a memory has (`extra`: more known names). */
+export function asObject(value: unknown, extra: readonly string[] = []): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new AppError('bad_request', 'invalid request body: expected a JSON object');
   }
-  return foldFields(value as Record<string, unknown>, FIELDS);
+  return foldFields(value as Record<string, unknown>, [...FIELDS, ...extra]);
 }
 
-function parseOne(raw: Record<string, unknown>, limits: WriteLimits): NewMemory {
+/** One memory's fields, checked as a create request checks them (also import's, line by line). */
+export function parseOne(raw: Record<string, unknown>, limits: WriteLimits): NewMemory {
   const agentId = optionalString(raw, 'agent_id');
   const content = optionalString(raw, 'content');
   const sessionId = optionalString(raw, 'session_id');

@@ -98,8 +98,11 @@ export class MemoryWriteService {
     return parsed.batch ? { memories: wires, count: wires.length } : wires[0];
   }
 
-  /** Hot tier first, so the worker can never confirm (and trim) a row the tier does not hold yet. */
-  private async accept(orgId: string, records: MemoryRecord[], claims: DedupClaim[], requestId: string) {
+  /**
+   * Makes validated, stamped rows durable: hot tier first, so the worker can never confirm (and
+   * trim) a row the tier does not hold yet, then one job. On failure nothing stays (503).
+   */
+  async accept(orgId: string, records: MemoryRecord[], claims: DedupClaim[], requestId: string) {
     try {
       await this.hotTier.add(orgId, records);
       await this.producer.enqueue({ v: 1, orgId, requestId, memories: records });

@@ -7,6 +7,8 @@ import {
   getMemoryRequestSchema,
   deleteMemoryRequestSchema,
   eraseAgentMemoriesRequestSchema,
+  existingIdsRequestSchema,
+  exportPageRequestSchema,
   forgetRequestSchema,
   getErasureRequestSchema,
   listMemoriesRequestSchema,
@@ -19,6 +21,7 @@ import { AgentActivityService } from '../activity/agent-activity.service';
 import { ContextQueryService } from '../context/context-query.service';
 import { ErasureService } from '../erasures/erasure.service';
 import { MemoryEraser } from '../memories/memory-eraser.service';
+import { MemoryExportService } from '../memories/memory-export.service';
 import { MemoryQueryService } from '../memories/memory-query.service';
 import { AgentStatsService } from '../stats/agent-stats.service';
 import { QueryRpcFilter } from './query-rpc.filter';
@@ -37,6 +40,7 @@ export class QueryController {
     private readonly activity: AgentActivityService,
     private readonly eraser: MemoryEraser,
     private readonly erasures: ErasureService,
+    private readonly exports: MemoryExportService,
   ) {}
 
   @MessagePattern(QUERY_PATTERNS.listMemories)
@@ -67,6 +71,16 @@ export class QueryController {
   @MessagePattern(QUERY_PATTERNS.getErasure)
   getErasure(@Payload() data: unknown) {
     return this.erasures.get(getErasureRequestSchema.parse(data));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.exportPage)
+  exportPage(@Payload() data: unknown) {
+    return this.exports.page(exportPageRequestSchema.parse(data));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.existingIds)
+  existingIds(@Payload() data: unknown) {
+    return this.exports.existingIds(existingIdsRequestSchema.parse(data));
   }
 
   @MessagePattern(QUERY_PATTERNS.searchMemories)

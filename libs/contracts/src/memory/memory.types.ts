@@ -47,6 +47,14 @@ export interface MemoryFilter {
   /** Exclusive bounds, µs since epoch: `time > sinceUs`, `time < untilUs`. */
   sinceUs?: number;
   untilUs?: number;
+  /** Keyset paging: rows after this one in ascending (time, id) order. */
+  after?: MemoryKey;
+}
+
+/** A row's place in the store's order. */
+export interface MemoryKey {
+  timeUs: number;
+  id: string;
 }
 
 export type SortOrder = 'asc' | 'desc';

@@ -15,6 +15,8 @@ export const QUERY_PATTERNS = {
   forget: 'query.forget.v1',
   eraseAgentMemories: 'query.erase-agent-memories.v1',
   getErasure: 'query.get-erasure.v1',
+  exportPage: 'query.export-page.v1',
+  existingIds: 'query.existing-ids.v1',
   searchMemories: 'query.search-memories.v1',
   agentMemories: 'query.agent-memories.v1',
   sessionMemories: 'query.session-memories.v1',
@@ -40,6 +42,15 @@ export const forgetRequestSchema = z.object({ orgId, trace, body: z.unknown(), a
 /** `DELETE /api/v1/agents/:id?erase_memories=true`: the agent's memories, under its id and its name. */
 export const eraseAgentMemoriesRequestSchema = z.object({ orgId, trace, agentId: z.string(), actor: z.string().min(1) });
 export const getErasureRequestSchema = z.object({ orgId, trace, id: z.string() });
+const memoryKey = z.object({ timeUs: z.number().int(), id: z.string() });
+/**
+ * One page of `GET /api/v1/export`: the list filters in `params`, read after `after` in ascending
+ * (time, id) order; the reply's `next` is the next page's `after` (null: the export is complete).
+ * `nowUs` pins relative windows (`since=2h`) to the export's start for every page.
+ */
+export const exportPageRequestSchema = z.object({ orgId, trace, params: queryParams, nowUs: z.number().int(), after: memoryKey.optional() });
+/** Which of `ids` (times within [minUs, maxUs]) the org has, stored or on their way: import's dedup by id. */
+export const existingIdsRequestSchema = z.object({ orgId, trace, ids: z.array(z.string()).max(10_000), minUs: z.number().int(), maxUs: z.number().int() });
 /** The body is passed through as JSON: the query service owns its validation and messages. */
 export const searchMemoriesRequestSchema = z.object({ orgId, trace, body: z.unknown() });
 export const agentMemoriesRequestSchema = z.object({ orgId, trace, agentId: z.string(), params: queryParams });
@@ -55,6 +66,8 @@ export type DeleteMemoryRequest = z.input<typeof deleteMemoryRequestSchema>;
 export type ForgetRequest = z.input<typeof forgetRequestSchema>;
 export type EraseAgentMemoriesRequest = z.input<typeof eraseAgentMemoriesRequestSchema>;
 export type GetErasureRequest = z.input<typeof getErasureRequestSchema>;
+export type ExportPageRequest = z.input<typeof exportPageRequestSchema>;
+export type ExistingIdsRequest = z.input<typeof existingIdsRequestSchema>;
 export type SearchMemoriesRequest = z.input<typeof searchMemoriesRequestSchema>;
 export type AgentMemoriesRequest = z.input<typeof agentMemoriesRequestSchema>;
 export type SessionMemoriesRequest = z.input<typeof sessionMemoriesRequestSchema>;
@@ -121,6 +134,13 @@ export interface MemoryListResponse {
   memories: MemoryWire[];
   count: number;
   has_more: boolean;
+}
+export interface ExportPageResponse {
+  memories: MemoryWire[];
+  next: { timeUs: number; id: string } | null;
+}
+export interface ExistingIdsResponse {
+  ids: string[];
 }
 export interface SearchResponse {
   results: MemoryWire[];

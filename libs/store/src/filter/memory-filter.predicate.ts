@@ -27,6 +27,10 @@ export function matchesFilter(record: MemoryRecord, filter: MemoryFilter): boole
   if (filter.minImportance !== undefined && !(record.importance >= filter.minImportance)) return false;
   if (filter.sinceUs !== undefined && !(record.timeUs > filter.sinceUs)) return false;
   if (filter.untilUs !== undefined && !(record.timeUs < filter.untilUs)) return false;
+  if (filter.after !== undefined) {
+    const { timeUs, id } = filter.after;
+    if (!(record.timeUs > timeUs || (record.timeUs === timeUs && compareCodePoints(record.id, normalizeFilterText(id)) > 0))) return false;
+  }
   return true;
 }
 

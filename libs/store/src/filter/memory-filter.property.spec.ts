@@ -69,9 +69,10 @@ function filterFor(records: MemoryRecord[]): fc.Arbitrary<MemoryFilter> {
     minImportance: fromRecords((r) => [r.importance], importance),
     sinceUs: recordTime,
     untilUs: recordTime,
+    after: fc.record({ timeUs: recordTime, id: fromRecords((r) => [r.id], id) }),
   });
   // A few constraints at a time: with all of them, almost every filter would select nothing.
-  const keys = ['ids', 'agentId', 'agentIds', 'sessionId', 'memoryTypes', 'eventTypes', 'tags', 'contentContains', 'minImportance', 'sinceUs', 'untilUs'] as const;
+  const keys = ['ids', 'agentId', 'agentIds', 'sessionId', 'memoryTypes', 'eventTypes', 'tags', 'contentContains', 'minImportance', 'sinceUs', 'untilUs', 'after'] as const;
   return fc
     .tuple(fromRecords((r) => [r.orgId], orgId), constraints, fc.subarray([...keys], { maxLength: 3 }))
     .map(([org, all, chosen]) => Object.assign({ orgId: org }, ...chosen.map((key) => ({ [key]: all[key] }))) as MemoryFilter);

@@ -35,6 +35,11 @@ export function buildMemoryWhere(filter: MemoryFilter): string {
   if (filter.minImportance !== undefined) clauses.push(`importance >= ${doubleLiteral(filter.minImportance, 'minImportance')}`);
   if (filter.sinceUs !== undefined) clauses.push(`time > ${timestampLiteral(filter.sinceUs, 'sinceUs')}`);
   if (filter.untilUs !== undefined) clauses.push(`time < ${timestampLiteral(filter.untilUs, 'untilUs')}`);
+  if (filter.after !== undefined) {
+    if (typeof filter.after !== 'object' || filter.after === null) refuse('after must be an object');
+    const time = timestampLiteral(filter.after.timeUs, 'after.timeUs');
+    clauses.push(`(time > ${time} OR (time = ${time} AND id > ${stringLiteral(requireText(filter.after.id, 'after.id'))}))`);
+  }
   return clauses.join(' AND ');
 }
 

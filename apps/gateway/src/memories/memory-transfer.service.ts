@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@memtrace/config';
+import { ExistingIdsResponse, ExportPageResponse, nowUs, QUERY_PATTERNS } from '@memtrace/contracts';
+import { StoreBindingResolver } from '@memtrace/tenancy';
+import { QueryClient } from '../query/query.client';
+import { parseImportLines } from './import-lines.parser';
+import { MemoryWriteService } from './memory-write.service';
+
+export interface ImportResult {
+  /** Memories queued for the store (readable at once, like any acknowledged write). */
+  imported: number;
+  /** Lines whose id the org already has (an import run twice imports nothing the second time), or repeated in the body. */
+  skipped: number;
+}
+
+/**
+ * Export and import. An export is read page by page (keyset, over the query service) only as fast
+ * as the client takes it, so its memory stays constant however many rows it streams. An import
+ * request is all or nothing: every line is checked first, then the new ones go in as one job.
+ */
+@Injectable()
+export class MemoryTransferService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly bindings: StoreBindingResolver,
+    private readonly writes: MemoryWriteService,
+    private readonly query: QueryClient,
+  ) {}
+
+  /** NDJSON chunks, one page each. The first page is read before it returns, so a bad filter is still a clean 400. */
+  async export(orgId: string, params: Record<string, unknown>): Promise<AsyncGenerator<string>> {
+    const at = nowUs();
+    const read = (after?: ExportPageResponse['next']) => this.query.send<ExportPageResponse>(QUERY_PATTERNS.exportPage, { orgId, params, nowUs: at, ...(after ? { after } : {}) });
+    const first = await read();
+    return (async function* pages() {
+      for (let page = first; ; page = await read(page.next)) {
+        if (page.memories.length > 0) yield page.memories.map((m) => `${JSON.stringify(m)}\n`).join('');
+        if (!page.next) return;
+      }
+    })();
+  }
+
+  async import(orgId: string, body: unknown, requestId: string): Promise<ImportResult> {
+    const lines = parseImportLines(body, this.config.writes);
+    await this.bindings.resolve(orgId);
+    const seen = new Set<string>();
+    const unique = lines.filter((m) => !seen.has(m.id) && seen.add(m.id));
+    const times = unique.map((m) => m.timeUs);
+    const { ids } = await this.query.send<ExistingIdsResponse>(QUERY_PATTERNS.existingIds, {
+      orgId,
+      ids: unique.map((m) => m.id),
+      minUs: Math.min(...times),
+      maxUs: Math.max(...times),
+    });
+    const existing = new Set(ids);
+    const fresh = unique.filter((m) => !existing.has(m.id)).map((m) => ({ ...m, orgId }));
+    // No dedup claims: they guard against a client repeating a write within minutes; an import
+    // repeats nothing by content, only by id, which is checked above.
+    if (fresh.length > 0) await this.writes.accept(orgId, fresh, [], requestId);
+    return { imported: fresh.length, skipped: lines.length - fresh.length };
+  }
+}
