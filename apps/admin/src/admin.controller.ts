@@ -7,9 +7,10 @@ import { actorFromPrincipal, Actor, assertOperator } from './audit/actor';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { toAuditResponse, toBindingResponse, toKeyResponse, toLimitsResponse, toOrgResponse } from './admin.mapper';
-import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema, rotateSchema } from './admin.schemas';
+import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema, retentionSchema, rotateSchema } from './admin.schemas';
 import { OrganizationService } from './organizations/organization.service';
 import { OrgLimitsService } from './organizations/org-limits.service';
+import { OrgRetentionService, toRetentionResponse } from './organizations/org-retention.service';
 import { MasterKeyRotationService } from './store-bindings/master-key-rotation.service';
 import { StoreBindingService } from './store-bindings/store-binding.service';
 import { StoreHealthService } from './store-bindings/store-health.service';
@@ -27,6 +28,7 @@ export class AdminController {
     private readonly audit: AuditService,
     private readonly storeHealth: StoreHealthService,
     private readonly limits: OrgLimitsService,
+    private readonly retention: OrgRetentionService,
   ) {}
 
   private actor(principal: Principal): Actor {
@@ -109,6 +111,25 @@ export class AdminController {
   @Delete('orgs/:orgId/limits')
   async resetLimits(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
     return toLimitsResponse(await this.limits.reset(this.actor(p), orgIdParam(orgId)), this.config.rateLimits.burstSeconds);
+  }
+
+  @Get('orgs/:orgId/retention')
+  async showRetention(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    const id = orgIdParam(orgId);
+    return toRetentionResponse(id, await this.retention.show(this.actor(p), id));
+  }
+
+  /** One rule per call: `{"days": 90}`, `{"days": 30, "memory_type": "episodic"}`, `{"days": null, …}` drops it. */
+  @Put('orgs/:orgId/retention')
+  async setRetention(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string, @Body() body: unknown) {
+    const id = orgIdParam(orgId);
+    return toRetentionResponse(id, await this.retention.set(this.actor(p), id, parseInput(retentionSchema, body)));
+  }
+
+  @Delete('orgs/:orgId/retention')
+  async clearRetention(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
+    const id = orgIdParam(orgId);
+    return toRetentionResponse(id, await this.retention.clear(this.actor(p), id));
   }
 
   /** Every org's store health (upstream's public `arc` map), for operators only. */

@@ -1,4 +1,4 @@
-import { ID_PATTERN } from '@memtrace/contracts';
+import { ID_PATTERN, MEMORY_TYPES } from '@memtrace/contracts';
 import { parseScopes, DEFAULT_SCOPES, InvalidScopesError } from '@memtrace/tenancy';
 import { z } from 'zod';
 
@@ -84,3 +84,12 @@ export const limitsSchema = z
     keyRequestsPerSecond: l.key_requests_per_second,
     keyMemoriesPerSecond: l.key_memories_per_second,
   }));
+
+/** One retention rule: `days` for `memory_type` (or every type without its own rule); `null` drops it. */
+export const retentionSchema = z
+  .object({
+    days: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(36_500, 'must be at most 36500 (100 years)').nullable(),
+    memory_type: z.enum(MEMORY_TYPES).optional(),
+  })
+  .strict()
+  .transform((r) => ({ days: r.days, memoryType: r.memory_type }));

@@ -7,6 +7,7 @@ import { MasterKeyVersionRepository } from './master-key-version.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OrgLimitsRepository } from './org-limits.repository';
 import { PrismaService } from './prisma.service';
+import { RetentionRepository } from './retention.repository';
 import { SessionRepository } from './session.repository';
 import { StoreBindingRepository } from './store-binding.repository';
 
@@ -21,6 +22,7 @@ const providers = [
   SessionRepository,
   OrgLimitsRepository,
   ErasureRepository,
+  RetentionRepository,
 ];
 
 /** The control-plane data in PostgreSQL: the only code that talks to Prisma. */

@@ -47,6 +47,20 @@ export class ErasureRepository {
     return toRow(row);
   }
 
+  /**
+   * Creates the erasure unless the org has one of the same kind, not finished, that `overlaps`:
+   * however many sweeps run at once (a slow one overlapping the next), an org has one retention
+   * erasure per rule at a time.
+   */
+  async createUnlessOpen(erasure: NewErasure, overlaps: (open: ErasureFilter) => boolean): Promise<ErasureRow | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`erasure:${erasure.kind}:${erasure.orgId}`}))`;
+      const open = await tx.erasure.findMany({ where: { orgId: erasure.orgId, kind: erasure.kind, status: { in: ['pending', 'running'] } } });
+      if (open.some((row) => overlaps(toRow(row).filter))) return undefined;
+      return toRow(await tx.erasure.create({ data: { ...erasure, filter: erasure.filter as Prisma.InputJsonValue } }));
+    });
+  }
+
   /** The org's erasure; another org's is as absent as an unknown one. */
   async get(orgId: string, id: string): Promise<ErasureRow | undefined> {
     const row = await this.prisma.erasure.findFirst({ where: { id, orgId } });

@@ -6,6 +6,7 @@ export * from './store-binding.repository';
 export * from './master-key-version.repository';
 export * from './audit.repository';
 export * from './erasure.repository';
+export * from './retention.repository';
 export * from './agent.repository';
 export * from './session.repository';
 export * from './catalog.module';

@@ -36,6 +36,8 @@ export class AppConfig {
     idleCloseMs: number;
     shutdownTimeoutMs: number;
     lockMs: number;
+    /** Retention sweeps (`MEMTRACE_RETENTION_INTERVAL_MS`): one job per interval for the whole deployment. */
+    retentionIntervalMs: number;
     port: number;
     host: string;
     storeTimeoutMs: number;
@@ -123,6 +125,7 @@ export class AppConfig {
       idleCloseMs: env.MEMTRACE_WORKER_IDLE_CLOSE_MS,
       shutdownTimeoutMs: env.MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS,
       lockMs: env.MEMTRACE_WORKER_LOCK_MS,
+      retentionIntervalMs: env.MEMTRACE_RETENTION_INTERVAL_MS,
       port: env.MEMTRACE_WORKER_PORT,
       host: env.MEMTRACE_WORKER_HOST,
       storeTimeoutMs: env.MEMTRACE_STORE_TIMEOUT_MS,

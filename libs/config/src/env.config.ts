@@ -84,6 +84,8 @@ export const envSchema = z.object({
   MEMTRACE_WORKER_IDLE_CLOSE_MS: positiveInt(60_000),
   MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
   MEMTRACE_WORKER_LOCK_MS: positiveInt(30_000),
+  /** How often the worker tier's retention sweep looks for memories past their org's retention. */
+  MEMTRACE_RETENTION_INTERVAL_MS: positiveInt(3_600_000),
   MEMTRACE_WORKER_PORT: port(9102),
   /** The worker's health port is for probes, not clients: loopback unless set (e.g. to the pod IP). */
   MEMTRACE_WORKER_HOST: z.string().default('127.0.0.1'),

@@ -87,6 +87,12 @@ export class Metrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  readonly retentionSweeps = new Counter({
+    name: 'memtrace_retention_sweeps_total',
+    help: 'Retention sweeps run by this worker (ok), and orgs a sweep could not start an erasure for (org_failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly erasureDroppedRows = new Counter({
     name: 'memtrace_erasure_dropped_rows_total',
     help: 'Queued rows an erasure covered, dropped by the ingest worker instead of written (or deleted again)',

@@ -8,11 +8,13 @@ import { Command, Option } from 'commander';
 import { userInfo } from 'node:os';
 import { packageVersion } from './package-version';
 import { toBindingResponse, toKeyResponse, toLimitsResponse, toOrgResponse } from '../admin.mapper';
-import { bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema } from '../admin.schemas';
+import { bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema, retentionSchema } from '../admin.schemas';
 import { ApiKeyService } from '../api-keys/api-key.service';
 import { Actor, cliActor } from '../audit/actor';
 import { OrganizationService } from '../organizations/organization.service';
 import { OrgLimitsService, OrgLimitsView } from '../organizations/org-limits.service';
+import { OrgRetentionService, toRetentionResponse } from '../organizations/org-retention.service';
+import type { RetentionRules } from '@memtrace/catalog';
 import { MasterKeyRotationService } from '../store-bindings/master-key-rotation.service';
 import { StoreBindingService } from '../store-bindings/store-binding.service';
 import { CliIo, keyTable, orgTable } from './cli-output';
@@ -166,6 +168,36 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .command('reset <org_id>')
     .description('drop every override: the organization gets the deployment defaults')
     .action(run(async (ctx, json, orgId: string) => showLimits(json, await ctx.get(OrgLimitsService).reset(ctx.actor, parseInput(orgIdSchema, orgId, 'org id')))));
+
+  const retention = org.command('retention').description("an organization's retention: memories older than this are erased by the worker tier");
+  /** Runs `change` on the org named by the argument and prints the rules it leaves. */
+  const onRetention = (change: (service: OrgRetentionService, actor: Actor, orgId: string, opts: { days: string; memoryType?: string }) => Promise<RetentionRules>) =>
+    run(async (ctx, json, orgId: string, opts: { days: string; memoryType?: string }) => {
+      const id = parseInput(orgIdSchema, orgId, 'org id');
+      showRetention(json, id, await change(ctx.get(OrgRetentionService), ctx.actor, id, opts));
+    });
+  const showRetention = (json: boolean, orgId: string, rules: RetentionRules) => {
+    const types = Object.entries(rules.memoryTypes).map(([type, days]) => `  ${type.padEnd(10)} ${days} days`);
+    const text = rules.days === null && types.length === 0 ? `${orgId} keeps its memories (no retention)` : [`Retention of ${orgId}`, `  ${'default'.padEnd(10)} ${rules.days === null ? 'kept' : `${rules.days} days`}`, ...types].join('\n');
+    print(json, toRetentionResponse(orgId, rules), text);
+  };
+  retention
+    .command('show <org_id>')
+    .description('show the retention rules of an organization')
+    .action(onRetention((service, actor, id) => service.show(actor, id)));
+  retention
+    .command('set <org_id>')
+    .description('erase memories older than --days (of --memory-type only, if given); `--days none` drops the rule')
+    .requiredOption('--days <n>', 'days to keep a memory, or `none`')
+    .option('--memory-type <type>', 'a rule for this memory type (episodic, decision, entity, session) instead of every type')
+    .action(onRetention((service, actor, id, opts) => {
+      const days = opts.days === 'none' ? null : /^\d+$/.test(opts.days) ? Number(opts.days) : opts.days;
+      return service.set(actor, id, parseInput(retentionSchema, { days, memory_type: opts.memoryType }, 'retention'));
+    }));
+  retention
+    .command('clear <org_id>')
+    .description('drop every retention rule: the organization keeps its memories')
+    .action(onRetention((service, actor, id) => service.clear(actor, id)));
 
   const key = program.command('key').description('manage API keys');
   key

@@ -1,14 +1,15 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AuditRepository, ErasureRepository } from '@memtrace/catalog';
+import { AuditRepository, ErasureRepository, RetentionRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
-import { ERASURE_JOB_OPTIONS, erasureQueueName, ingestBullPrefix, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
-import { DedupService } from '@memtrace/ingest';
+import { ERASURE_JOB_OPTIONS, erasureQueueName, ingestBullPrefix, RETENTION_SWEEP_V1, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
+import { DedupService, ErasureQueue } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
 import { ForgetTombstones, HotTier, StoreRegistry } from '@memtrace/store';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { ErasureExecutor } from './erasure.executor';
+import { RetentionSweep } from './retention-sweep';
 
 /** Erasures one worker process runs at once: they are rare, and each holds a store busy. */
 const CONCURRENCY = 2;
@@ -16,13 +17,16 @@ const PAGE_ROWS = 1_000;
 
 /**
  * Consumes the deployment-wide erasure queue (one connection of its own, whatever the number of
- * orgs). A worker killed mid-run leaves the job locked; once the lock expires another worker (or
- * this one, restarted) takes it again and the run, idempotent, finishes it.
+ * orgs): erasure runs, and the retention sweeps its job scheduler adds. A worker killed mid-run
+ * leaves the job locked; once the lock expires another worker (or this one, restarted) takes it
+ * again and the run, idempotent, finishes it.
  */
 @Injectable()
 export class ErasureRunner implements OnApplicationBootstrap {
   private worker?: Worker;
   private readonly executor: ErasureExecutor;
+  private readonly sweep: RetentionSweep;
+  private readonly queue: ErasureQueue;
   private readonly stopping = new AbortController();
 
   constructor(
@@ -34,9 +38,12 @@ export class ErasureRunner implements OnApplicationBootstrap {
     tombstones: ForgetTombstones,
     dedup: DedupService,
     audit: AuditRepository,
+    retention: RetentionRepository,
     metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.queue = new ErasureQueue(redis.client, config.redis.prefix, redis.cluster);
+    this.sweep = new RetentionSweep({ retention, erasures, stores, tombstones, queue: this.queue, metrics, logger });
     this.executor = new ErasureExecutor(
       { pageRows: PAGE_ROWS, retryBaseMs: 200, retryMaxDelayMs: config.ingest.retryMaxDelayMs },
       {
@@ -52,7 +59,11 @@ export class ErasureRunner implements OnApplicationBootstrap {
     );
   }
 
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
+    await this.queue.scheduleRetention(this.config.ingest.retentionIntervalMs).catch((error: Error) => {
+      // Another worker registers it, or this one at its next start: sweeps only wait.
+      this.logger.warn({ err: error.message }, 'could not register the retention sweep');
+    });
     const lockMs = this.config.ingest.lockMs;
     this.worker = new Worker(erasureQueueName(this.redis.cluster), (job) => this.process(job), {
       connection: this.redis.connect({ maxRetriesPerRequest: null }),
@@ -68,6 +79,10 @@ export class ErasureRunner implements OnApplicationBootstrap {
   }
 
   private async process(job: Job): Promise<void> {
+    if (job.name === RETENTION_SWEEP_V1) {
+      await this.sweep.run();
+      return;
+    }
     const parsed = runErasureV1Schema.safeParse(job.data);
     if (job.name !== RUN_ERASURE_V1 || !parsed.success) throw new UnrecoverableError(`no handler for job '${job.name}' with this payload`);
     await this.executor.run(parsed.data.orgId, parsed.data.erasureId, this.stopping.signal);
@@ -87,5 +102,6 @@ export class ErasureRunner implements OnApplicationBootstrap {
     this.executor.close();
     this.stopping.abort();
     await this.worker?.close();
+    await this.queue.close();
   }
 }

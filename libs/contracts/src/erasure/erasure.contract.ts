@@ -23,7 +23,7 @@ export function erasureStoreFilter(orgId: string, filter: ErasureFilter): Memory
   return { orgId, ...filter };
 }
 
-export const ERASURE_KINDS = ['forget', 'agent'] as const;
+export const ERASURE_KINDS = ['forget', 'agent', 'retention'] as const;
 export type ErasureKind = (typeof ERASURE_KINDS)[number];
 export type ErasureStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -48,6 +48,9 @@ export function erasureQueueName(hashTagged = false): string {
   return hashTagged ? `{${ERASURE_QUEUE}}` : ERASURE_QUEUE;
 }
 const ERASURE_QUEUE = 'erasures';
+
+/** The scheduled job that starts the retention erasures (one BullMQ job scheduler for the deployment). */
+export const RETENTION_SWEEP_V1 = 'retention.sweep.v1';
 
 /** The job that runs one erasure: the erasure's row says what to do, the job only which one. */
 export const RUN_ERASURE_V1 = 'erasure.run.v1';

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { OrganizationRepository, RetentionRepository, RetentionRules, Tx } from '@memtrace/catalog';
+import { AppError } from '@memtrace/contracts';
+import { Actor, assertCanManage } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+
+export interface RetentionChange {
+  days: number | null;
+  memoryType?: string;
+}
+
+/**
+ * An org's retention rules. A tenant admin manages its own (it is the tenant's data), the operator
+ * any org's. The worker tier's sweep reads them at each run (MEMTRACE_RETENTION_INTERVAL_MS).
+ */
+@Injectable()
+export class OrgRetentionService {
+  constructor(
+    private readonly orgs: OrganizationRepository,
+    private readonly retention: RetentionRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async show(actor: Actor, orgId: string): Promise<RetentionRules> {
+    assertCanManage(actor, orgId);
+    await this.assertExists(orgId);
+    return this.retention.get(orgId);
+  }
+
+  async set(actor: Actor, orgId: string, change: RetentionChange): Promise<RetentionRules> {
+    assertCanManage(actor, orgId);
+    return this.audit.mutate(actor, { action: 'org.retention.set', orgId, target: orgId, detail: { days: change.days, memory_type: change.memoryType ?? null } }, async (tx) => {
+      await this.assertExists(orgId, tx);
+      return this.retention.set(orgId, change.memoryType, change.days, tx);
+    });
+  }
+
+  async clear(actor: Actor, orgId: string): Promise<RetentionRules> {
+    assertCanManage(actor, orgId);
+    return this.audit.mutate(actor, { action: 'org.retention.clear', orgId, target: orgId }, async (tx) => {
+      await this.assertExists(orgId, tx);
+      await this.retention.clear(orgId, tx);
+      return this.retention.get(orgId, tx);
+    });
+  }
+
+  private async assertExists(orgId: string, tx?: Tx): Promise<void> {
+    if (!(await this.orgs.get(orgId, tx))) throw new AppError('not_found', `org '${orgId}' not found`);
+  }
+}
+
+export function toRetentionResponse(orgId: string, rules: RetentionRules) {
+  return { org_id: orgId, days: rules.days, memory_types: rules.memoryTypes };
+}
