@@ -658,7 +658,7 @@ describe('admin API', () => {
   });
 
   describe('org deletion', () => {
-    it("cascades: the org's keys stop working on the running gateway; its binding, agents and sessions are gone", async () => {
+    it("with keep_memories=true, cascades at once: the org's keys stop working on the running gateway; its binding, agents and sessions are gone", async () => {
       const doomed = await createOrg(unique('doomed'));
       const survivor = await createOrg(unique('survivor'));
       const doomedKey = await createKey(doomed, { scopes: ['read'] });
@@ -670,7 +670,8 @@ describe('admin API', () => {
       // Cached on the gateway now: only an invalidation can make it stop working.
       expect((await verifyOnGateway(doomedKey.key)).status).toBe(200);
 
-      const deleted = await call('DELETE', `/orgs/${doomed}`);
+      expect((await call('DELETE', `/orgs/${doomed}?keep_memories=maybe`)).status).toBe(400);
+      const deleted = await call('DELETE', `/orgs/${doomed}?keep_memories=true`);
       expect(deleted.status).toBe(204);
 
       expect(await eventually(async () => (await verifyOnGateway(doomedKey.key)).status === 401)).toBe(true);
@@ -684,6 +685,18 @@ describe('admin API', () => {
         expect({ table, n }).toEqual({ table, n: 0 });
       }
       expect((await call('DELETE', `/orgs/${doomed}`)).status).toBe(404);
+    });
+
+    it('without it, an org with a store answers 202 with the erasure of its memories and loses its keys at once', async () => {
+      const doomed = await createOrg(unique('erasing'));
+      const doomedKey = await createKey(doomed, { scopes: ['read'] });
+      await bindStore(doomed, { token: secretToken() });
+      const deleted = await call('DELETE', `/orgs/${doomed}`);
+      expect(deleted.status).toBe(202);
+      expect(deleted.body).toMatchObject({ org_id: doomed, state: 'erasing', erasure: { kind: 'org', status: 'pending', dry_run: false } });
+      expect(await eventually(async () => (await verifyOnGateway(doomedKey.key)).status === 401)).toBe(true);
+      expect((await call('DELETE', `/orgs/${doomed}`)).body.error).toMatch(/is being deleted/);
+      expect((await call('DELETE', `/orgs/${doomed}?keep_memories=true`)).status).toBe(204);
     });
   });
 

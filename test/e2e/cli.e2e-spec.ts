@@ -129,13 +129,13 @@ describe('memtrace CLI', () => {
       expect(Object.keys(listed.orgs[0]).sort()).toEqual(['created_at', 'id', 'name']);
     });
 
-    it('org delete removes the org with its keys and binding; unknown ids fail with exit 1', async () => {
+    it('org delete --keep-memories removes the org with its keys and binding at once; unknown ids fail with exit 1', async () => {
       const org = createOrg(unique('doomed'));
       json(['key', 'create', '--org', org, '--name', 'k']);
       addArc(org, ['--api-key', 'doomed-token-123456']);
       await sql(env.env.DATABASE_URL, "INSERT INTO agents (id, org_id, name) VALUES ($1, $2, 'bot')", [`agent_${randomBytes(12).toString('hex')}`, org]);
 
-      expect(cli(['org', 'delete', org])).toEqual({ code: 0, stdout: `Organization ${org} deleted\n`, stderr: '' });
+      expect(cli(['org', 'delete', org, '--keep-memories'])).toEqual({ code: 0, stdout: `Organization ${org} deleted\n`, stderr: '' });
       expect(succeeds(cli(['org', 'list'])).join('\n')).not.toContain(org);
       for (const table of ['organizations', 'api_keys', 'store_bindings', 'agents']) {
         const column = table === 'organizations' ? 'id' : 'org_id';
@@ -147,6 +147,18 @@ describe('memtrace CLI', () => {
       expect(fails(cli(['org', 'delete', 'bad id']))).toMatch(/invalid org id/);
       const other = createOrg();
       expect(json(['org', 'delete', other])).toEqual({ deleted: other });
+    });
+
+    it('org delete of an org with a store revokes its keys and leaves the org to the erasure of its memories', async () => {
+      const org = createOrg(unique('erased'));
+      json(['key', 'create', '--org', org, '--name', 'k']);
+      addArc(org, ['--api-key', 'erased-token-123456']);
+      const out = json(['org', 'delete', org]);
+      expect(out).toMatchObject({ org_id: org, state: 'erasing', erasure: { kind: 'org', status: 'pending' } });
+      const [{ n }] = await sql(env.env.DATABASE_URL, 'SELECT count(*)::int AS n FROM api_keys WHERE org_id = $1 AND revoked_at IS NULL', [org]);
+      expect(n).toBe(0);
+      expect(fails(cli(['org', 'delete', org]))).toBe(`error: org '${org}' is being deleted (erasure ${out.erasure.id})`);
+      expect(cli(['org', 'delete', org, '--keep-memories'])).toMatchObject({ code: 0 });
     });
 
     it('records CLI mutations in the audit trail as cli:<user>', async () => {

@@ -8,7 +8,7 @@ import { AppProcess, createTestEnv, spawnApp } from '@memtrace/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bootstrapKeyFrom } from './admin-fixtures';
-import { ARC_TOKEN, arcRows, createIngestStack, IngestStack, queueCounts, waitFor, waitForAcknowledged, WriteOutcome, writeMemory } from './ingest-fixtures';
+import { ARC_DB, ARC_TOKEN, arcRows, createIngestStack, IngestStack, queueCounts, waitFor, waitForAcknowledged, WriteOutcome, writeMemory } from './ingest-fixtures';
 import { call } from './read-fixtures';
 
 jest.setTimeout(180_000);
@@ -204,6 +204,37 @@ describe('forget (gateway, query, worker, Arc double)', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('deletes an org with every memory it has (memtrace org delete), then the org itself; other orgs keep theirs', async () => {
+    const kept = await writeMemory(gateway, stack.key, 'the other org keeps this');
+    const doomed = stack.cli(['org', 'create', 'doomed-co']);
+    stack.cli(['org', 'add-arc', doomed.id, '--url', stack.arc.url, '--database', ARC_DB, '--api-key', ARC_TOKEN]);
+    const doomedKey = stack.cli(['key', 'create', '--org', doomed.id, '--name', 'w', '--permissions', 'read,write']).key;
+    const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => writeMemory(gateway, doomedKey, `doomed ${i}`, { session_id: `sess_${i % 3}` })));
+    await waitFor(async () => (await arcRows(stack, doomed.id)).length === 20, 30_000, "the doomed org's memories in the store");
+    const queued = await writeMemory(gateway, doomedKey, 'written just before the deletion');
+    expect(queued.status).toBe(201);
+
+    const outcome = stack.cli(['org', 'delete', doomed.id]);
+    expect(outcome).toMatchObject({ state: 'erasing', erasure: { kind: 'org' } });
+    await waitFor(async () => (await call(gateway, doomedKey, 'GET', '/api/v1/memories')).status === 401, 10_000, 'the key to stop working');
+    const db = new Client({ connectionString: stack.env.db.url });
+    await db.connect();
+    try {
+      await waitFor(async () => (await db.query('SELECT 1 FROM organizations WHERE id = $1', [doomed.id])).rowCount === 0, 60_000, 'the org to be deleted');
+      const { rows } = await db.query(`SELECT action, outcome, detail FROM audit_events WHERE org_id = $1 AND action IN ('memories.erase', 'org.deleted') ORDER BY id`, [doomed.id]);
+      expect(rows).toEqual([
+        { action: 'memories.erase', outcome: 'ok', detail: expect.objectContaining({ kind: 'org', matched: 21, erased: 21 }) },
+        { action: 'org.deleted', outcome: 'ok', detail: { memories: 'erased' } },
+      ]);
+    } finally {
+      await db.end();
+    }
+    await drained(stack);
+    expect(await arcRows(stack, doomed.id)).toEqual([]);
+    expect(stored.every((w) => w.status === 201)).toBe(true);
+    await waitForAcknowledged(stack, [kept]);
   });
 
   it('finishes an erasure whose worker was killed (kill -9) mid-run', async () => {

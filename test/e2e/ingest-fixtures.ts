@@ -59,13 +59,13 @@ export async function createIngestStack(envOverrides: Record<string, string> = {
   };
 }
 
-/** Every (id, content) row of the org in the Arc double, duplicates included. */
-export async function arcRows(stack: IngestStack): Promise<Array<{ id: string; content: string }>> {
+/** Every (id, content) row of the org (the stack's by default) in the Arc double, duplicates included. */
+export async function arcRows(stack: IngestStack, orgId = stack.orgId): Promise<Array<{ id: string; content: string }>> {
   await stack.arc.flush();
   const reply = await fetch(`${stack.arc.url}/api/v1/query`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-arc-database': ARC_DB, authorization: `Bearer ${ARC_TOKEN}` },
-    body: JSON.stringify({ sql: `SELECT id, content FROM events WHERE org_id = '${stack.orgId}' ORDER BY time` }),
+    body: JSON.stringify({ sql: `SELECT id, content FROM events WHERE org_id = '${orgId}' ORDER BY time` }),
   });
   const body = (await reply.json()) as { columns: string[]; data: unknown[][] };
   const id = body.columns.indexOf('id');

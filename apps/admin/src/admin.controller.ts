@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { toErasureReceipt } from '@memtrace/catalog';
+import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@memtrace/config';
 import { AppError } from '@memtrace/contracts';
 import { parseInput } from '@memtrace/contracts';
@@ -7,7 +9,7 @@ import { actorFromPrincipal, Actor, assertOperator } from './audit/actor';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { toAuditResponse, toBindingResponse, toKeyResponse, toLimitsResponse, toOrgResponse } from './admin.mapper';
-import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema, retentionSchema, rotateSchema } from './admin.schemas';
+import { auditQuerySchema, bindingSchema, createKeySchema, createOrgSchema, deleteOrgQuerySchema, limitsSchema, orgIdSchema, retentionSchema, rotateSchema } from './admin.schemas';
 import { OrganizationService } from './organizations/organization.service';
 import { OrgLimitsService } from './organizations/org-limits.service';
 import { OrgRetentionService, toRetentionResponse } from './organizations/org-retention.service';
@@ -51,10 +53,16 @@ export class AdminController {
     return toOrgResponse(await this.orgs.get(this.actor(p), orgIdParam(orgId)));
   }
 
+  /**
+   * 204 when the org is gone at once (no store binding, or `keep_memories=true`); otherwise 202
+   * with the erasure of its memories, after which the worker tier deletes the org.
+   */
   @Delete('orgs/:orgId')
-  @HttpCode(204)
-  async deleteOrg(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string) {
-    await this.orgs.delete(this.actor(p), orgIdParam(orgId), p.orgId);
+  async deleteOrg(@CurrentPrincipal() p: Principal, @Param('orgId') orgId: string, @Query() query: unknown, @Res() reply: FastifyReply) {
+    const { keep_memories: keepMemories } = parseInput(deleteOrgQuerySchema, query, 'query');
+    const outcome = await this.orgs.delete(this.actor(p), orgIdParam(orgId), { callerOrgId: p.orgId, keepMemories });
+    if (outcome.state === 'deleted') await reply.code(204).send();
+    else await reply.code(202).send({ org_id: orgIdParam(orgId), state: 'erasing', erasure: toErasureReceipt(outcome.erasure) });
   }
 
   @Post('orgs/:orgId/keys')

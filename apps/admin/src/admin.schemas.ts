@@ -93,3 +93,9 @@ export const retentionSchema = z
   })
   .strict()
   .transform((r) => ({ days: r.days, memoryType: r.memory_type }));
+
+/** `DELETE /admin/v1/orgs/:org?keep_memories=true`: delete the org at once and leave its store alone. */
+export const deleteOrgQuerySchema = z
+  .object({ keep_memories: z.enum(['true', 'false']).optional() })
+  .strict()
+  .transform((q) => ({ keep_memories: q.keep_memories === 'true' }));

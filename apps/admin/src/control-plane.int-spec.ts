@@ -57,7 +57,7 @@ describe('control plane (real PostgreSQL and Redis)', () => {
     await prisma.agent.create({ data: { id: 'agent_1', orgId: org.id, name: 'bot' } });
     await prisma.session.create({ data: { id: 'sess_1', orgId: org.id, agentId: 'agent_1' } });
 
-    await get(OrganizationService).delete(actor, org.id);
+    await get(OrganizationService).delete(actor, org.id, { keepMemories: true });
 
     const where = { orgId: org.id };
     expect(await prisma.organization.count({ where: { id: org.id } })).toBe(0);
@@ -122,7 +122,7 @@ describe('control plane (real PostgreSQL and Redis)', () => {
       expect(new Set(rows.map((row) => row.keyVersion)).size).toBe(1);
       for (const org of orgs) await expect(fresh.get(StoreBindingResolver).resolve(org.id)).resolves.toMatchObject({ token: `tok-${org.id}` });
       // Sealed under a key the other tests' processes do not hold.
-      for (const org of orgs) await fresh.get(OrganizationService).delete(actor, org.id);
+      for (const org of orgs) await fresh.get(OrganizationService).delete(actor, org.id, { keepMemories: true });
     });
 
     it('names the key version when a process holds the wrong master key', async () => {

@@ -43,6 +43,12 @@ export class ApiKeyRepository {
     return tx.apiKey.findUnique({ where: { id } });
   }
 
+  /** Revokes every live key of the org (an org being deleted); returns how many. */
+  async revokeAll(orgId: string, at: Date, tx: Tx = this.prisma): Promise<number> {
+    const { count } = await tx.apiKey.updateMany({ where: { orgId, revokedAt: null }, data: { revokedAt: at } });
+    return count;
+  }
+
   async touchLastUsed(id: number, at: Date): Promise<void> {
     await this.prisma.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } });
   }

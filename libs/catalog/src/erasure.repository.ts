@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErasureFilter, erasureFilterSchema, ErasureKind, ErasureReceipt, ErasureStatus } from '@memtrace/contracts';
-import { Prisma, PrismaService } from './prisma.service';
+import { Prisma, PrismaService, Tx } from './prisma.service';
 
 export interface ErasureRow {
   id: string;
@@ -36,8 +36,8 @@ export interface NewErasure {
 export class ErasureRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(erasure: NewErasure, outcome?: { matched: number; at: Date }): Promise<ErasureRow> {
-    const row = await this.prisma.erasure.create({
+  async create(erasure: NewErasure, outcome?: { matched: number; at: Date }, tx: Tx = this.prisma): Promise<ErasureRow> {
+    const row = await tx.erasure.create({
       data: {
         ...erasure,
         filter: erasure.filter as Prisma.InputJsonValue,
@@ -59,6 +59,12 @@ export class ErasureRepository {
       if (open.some((row) => overlaps(toRow(row).filter))) return undefined;
       return toRow(await tx.erasure.create({ data: { ...erasure, filter: erasure.filter as Prisma.InputJsonValue } }));
     });
+  }
+
+  /** The org's erasure of `kind` that has not finished, if any. */
+  async open(orgId: string, kind: ErasureKind, tx: Tx = this.prisma): Promise<ErasureRow | undefined> {
+    const row = await tx.erasure.findFirst({ where: { orgId, kind, status: { in: ['pending', 'running'] } } });
+    return row ? toRow(row) : undefined;
   }
 
   /** The org's erasure; another org's is as absent as an unknown one. */

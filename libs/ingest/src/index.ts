@@ -3,3 +3,4 @@ export * from './ingest-queues';
 export * from './queue-backlog';
 export * from './dedup.service';
 export * from './erasure-queue';
+export * from './erasure-launcher';

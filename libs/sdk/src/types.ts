@@ -234,7 +234,7 @@ export type ErasureStatus = 'pending' | 'running' | 'done' | 'failed';
 /** An erasure's receipt (`forget`, `deleteAgent(id, { eraseMemories: true })`, `getErasure`). */
 export interface ErasureReceipt {
   id: string;
-  kind: 'forget' | 'agent' | 'retention';
+  kind: 'forget' | 'agent' | 'retention' | 'org';
   status: ErasureStatus;
   dry_run: boolean;
   /** Matching memories when it started; null until it has. */

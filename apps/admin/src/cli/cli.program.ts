@@ -14,7 +14,7 @@ import { Actor, cliActor } from '../audit/actor';
 import { OrganizationService } from '../organizations/organization.service';
 import { OrgLimitsService, OrgLimitsView } from '../organizations/org-limits.service';
 import { OrgRetentionService, toRetentionResponse } from '../organizations/org-retention.service';
-import type { RetentionRules } from '@memtrace/catalog';
+import { toErasureReceipt, type RetentionRules } from '@memtrace/catalog';
 import { MasterKeyRotationService } from '../store-bindings/master-key-rotation.service';
 import { StoreBindingService } from '../store-bindings/store-binding.service';
 import { CliIo, keyTable, orgTable } from './cli-output';
@@ -88,10 +88,15 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     }));
   org
     .command('delete <org_id>')
-    .description('delete an organization with its keys, binding, agents and sessions')
-    .action(run(async (ctx, json, orgId: string) => {
-      await ctx.get(OrganizationService).delete(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'));
-      print(json, { deleted: orgId }, `Organization ${orgId} deleted`);
+    .description('delete an organization with its keys, binding, agents, sessions and memories (erased first by the worker tier)')
+    .option('--keep-memories', "delete the organization at once and leave its store's data alone")
+    .action(run(async (ctx, json, orgId: string, opts: { keepMemories?: boolean }) => {
+      const outcome = await ctx.get(OrganizationService).delete(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'), { keepMemories: opts.keepMemories });
+      if (outcome.state === 'deleted') print(json, { deleted: orgId }, `Organization ${orgId} deleted`);
+      else {
+        const text = `Organization ${orgId}: keys revoked; its memories are being erased (erasure ${outcome.erasure.id}), then it is deleted. Its receipt is in the audit log (GET /admin/v1/audit?org_id=${orgId}).`;
+        print(json, { org_id: orgId, state: 'erasing', erasure: toErasureReceipt(outcome.erasure) }, text);
+      }
     }));
   org
     .command('add-arc <org_id>')

@@ -1,19 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
-import { OrganizationRepository, OrganizationRow } from '@memtrace/catalog';
+import { ApiKeyRepository, ErasureRepository, ErasureRow, OrganizationRepository, OrganizationRow, StoreBindingRepository } from '@memtrace/catalog';
 import { AppError, newId } from '@memtrace/contracts';
-import { InvalidationBus } from '@memtrace/redis';
+import { ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
+import { InvalidationBus, RedisService } from '@memtrace/redis';
+import { ForgetTombstones } from '@memtrace/store';
+import { v7 as uuidv7 } from 'uuid';
 import { Actor, assertCanManage, assertOperator } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 
+/** How an org deletion went: at once (nothing in a store), or after the erasure of its memories. */
+export type OrgDeletion = { state: 'deleted' } | { state: 'erasing'; erasure: ErasureRow };
+
 @Injectable()
-export class OrganizationService {
+export class OrganizationService implements OnModuleDestroy {
+  private readonly launcher: ErasureLauncher;
+
   constructor(
     private readonly config: AppConfig,
     private readonly orgs: OrganizationRepository,
+    private readonly keys: ApiKeyRepository,
+    private readonly bindings: StoreBindingRepository,
+    private readonly erasures: ErasureRepository,
     private readonly audit: AuditService,
     private readonly bus: InvalidationBus,
-  ) {}
+    redis: RedisService,
+  ) {
+    const tombstones = new ForgetTombstones(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId));
+    this.launcher = new ErasureLauncher(erasures, tombstones, new ErasureQueue(redis.client, config.redis.prefix, redis.cluster));
+  }
 
   async create(actor: Actor, rawName: string): Promise<OrganizationRow> {
     assertOperator(actor, this.config.bootstrap.operatorOrgId);
@@ -40,15 +55,37 @@ export class OrganizationService {
     return org;
   }
 
-  /** Removes the org with its keys, binding, agents and sessions, atomically, and tells every process. */
-  async delete(actor: Actor, id: string, callerOrgId?: string): Promise<void> {
+  /**
+   * Deletes the org with its keys, binding, agents and sessions, and its memories. An org with a
+   * store binding loses its keys at once (every process is told), then the worker tier erases its
+   * memories (an `org` erasure, receipt in the audit log) and deletes the org row after that. With
+   * `keepMemories`, or without a binding, the row goes at once and the store is not touched.
+   */
+  async delete(actor: Actor, id: string, options: { callerOrgId?: string; keepMemories?: boolean } = {}): Promise<OrgDeletion> {
     assertOperator(actor, this.config.bootstrap.operatorOrgId);
-    if (callerOrgId === id) {
+    if (options.callerOrgId === id) {
       throw new AppError('conflict', 'an API key cannot delete its own organization', 'use `memtrace org delete` on the server');
     }
-    await this.audit.mutate(actor, { action: 'org.delete', orgId: id, target: id }, async (tx) => {
-      if (!(await this.orgs.delete(id, tx))) throw new AppError('not_found', `org '${id}' not found`);
+    const erasing = await this.erasures.open(id, 'org');
+    if (erasing && !options.keepMemories) throw new AppError('conflict', `org '${id}' is being deleted (erasure ${erasing.id})`, 'follow it in the audit log');
+    if (options.keepMemories || !(await this.bindings.get(id))) {
+      await this.audit.mutate(actor, { action: 'org.delete', orgId: id, target: id, detail: { memories: options.keepMemories ? 'kept' : 'no store' } }, async (tx) => {
+        if (!(await this.orgs.delete(id, tx))) throw new AppError('not_found', `org '${id}' not found`);
+      });
+      await this.bus.publish({ kind: 'org', orgId: id });
+      return { state: 'deleted' };
+    }
+    const erasure = await this.audit.mutate(actor, { action: 'org.delete', orgId: id, target: id, detail: { memories: 'erasing' } }, async (tx) => {
+      if (!(await this.orgs.get(id, tx))) throw new AppError('not_found', `org '${id}' not found`);
+      await this.keys.revokeAll(id, new Date(), tx);
+      return this.erasures.create({ id: uuidv7(), orgId: id, kind: 'org', filter: {}, dryRun: false, actor: actor.label }, undefined, tx);
     });
     await this.bus.publish({ kind: 'org', orgId: id });
+    await this.launcher.launch(id, erasure.id, erasure.filter);
+    return { state: 'erasing', erasure };
+  }
+
+  async onModuleDestroy() {
+    await this.launcher.close();
   }
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AuditRepository, ErasureRepository, RetentionRepository } from '@memtrace/catalog';
+import { AuditRepository, ErasureRepository, OrganizationRepository, RetentionRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
 import { ERASURE_JOB_OPTIONS, erasureQueueName, ingestBullPrefix, RETENTION_SWEEP_V1, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
-import { DedupService, ErasureQueue } from '@memtrace/ingest';
+import { DedupService, ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
-import { RedisService } from '@memtrace/redis';
+import { InvalidationBus, RedisService } from '@memtrace/redis';
 import { ForgetTombstones, HotTier, StoreRegistry } from '@memtrace/store';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -26,7 +26,7 @@ export class ErasureRunner implements OnApplicationBootstrap {
   private worker?: Worker;
   private readonly executor: ErasureExecutor;
   private readonly sweep: RetentionSweep;
-  private readonly queue: ErasureQueue;
+  private readonly launcher: ErasureLauncher;
   private readonly stopping = new AbortController();
 
   constructor(
@@ -39,11 +39,13 @@ export class ErasureRunner implements OnApplicationBootstrap {
     dedup: DedupService,
     audit: AuditRepository,
     retention: RetentionRepository,
+    orgs: OrganizationRepository,
+    bus: InvalidationBus,
     metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.queue = new ErasureQueue(redis.client, config.redis.prefix, redis.cluster);
-    this.sweep = new RetentionSweep({ retention, erasures, stores, tombstones, queue: this.queue, metrics, logger });
+    this.launcher = new ErasureLauncher(erasures, tombstones, new ErasureQueue(redis.client, config.redis.prefix, redis.cluster));
+    this.sweep = new RetentionSweep({ retention, erasures, stores, launcher: this.launcher, metrics, logger });
     this.executor = new ErasureExecutor(
       { pageRows: PAGE_ROWS, retryBaseMs: 200, retryMaxDelayMs: config.ingest.retryMaxDelayMs },
       {
@@ -55,12 +57,17 @@ export class ErasureRunner implements OnApplicationBootstrap {
         audit,
         metrics,
         logger,
+        deleteOrg: async (orgId) => {
+          await audit.record({ actor: 'ingest-worker', orgId, action: 'org.deleted', target: orgId, outcome: 'ok', detail: { memories: 'erased' } });
+          await orgs.delete(orgId);
+          await bus.publish({ kind: 'org', orgId });
+        },
       },
     );
   }
 
   async onApplicationBootstrap() {
-    await this.queue.scheduleRetention(this.config.ingest.retentionIntervalMs).catch((error: Error) => {
+    await this.launcher.queue.scheduleRetention(this.config.ingest.retentionIntervalMs).catch((error: Error) => {
       // Another worker registers it, or this one at its next start: sweeps only wait.
       this.logger.warn({ err: error.message }, 'could not register the retention sweep');
     });
@@ -102,6 +109,6 @@ export class ErasureRunner implements OnApplicationBootstrap {
     this.executor.close();
     this.stopping.abort();
     await this.worker?.close();
-    await this.queue.close();
+    await this.launcher.close();
   }
 }

@@ -14,6 +14,8 @@ export interface ErasureExecutorDeps {
   audit: AuditRepository;
   metrics: Metrics;
   logger: Logger;
+  /** After an `org` erasure is done: the org itself goes (its row, and with it its receipts). */
+  deleteOrg: (orgId: string) => Promise<void>;
 }
 
 export interface ErasureSettings {
@@ -65,6 +67,8 @@ export class ErasureExecutor {
 
   private async runOnce(orgId: string, erasureId: string): Promise<void> {
     const erasure = await this.deps.erasures.get(orgId, erasureId);
+    // A run cut short between an org's erasure and the deletion of its row finishes the latter.
+    if (erasure?.status === 'done' && erasure.kind === 'org') return this.deps.deleteOrg(orgId);
     if (!erasure || erasure.status === 'done' || erasure.status === 'failed') return;
     const filter = erasureStoreFilter(orgId, erasure.filter);
     const store = await this.deps.stores.forOrg(orgId);
@@ -102,6 +106,7 @@ export class ErasureExecutor {
     });
     this.deps.metrics.erasures.inc({ kind: erasure.kind, outcome: 'ok' });
     this.deps.logger.info({ orgId, erasureId, kind: erasure.kind, erased: receipt?.erased }, 'erasure done');
+    if (erasure.kind === 'org') await this.deps.deleteOrg(orgId);
   }
 
   /**

@@ -1,8 +1,8 @@
 import { ErasureRepository, RetentionRepository, RetentionRules } from '@memtrace/catalog';
 import { ErasureFilter, erasureStoreFilter, MEMORY_TYPES, nowUs } from '@memtrace/contracts';
-import { ErasureQueue } from '@memtrace/ingest';
+import { ErasureLauncher } from '@memtrace/ingest';
 import { Metrics } from '@memtrace/observability';
-import { ForgetTombstones, StoreRegistry } from '@memtrace/store';
+import { StoreRegistry } from '@memtrace/store';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -12,8 +12,7 @@ export interface RetentionSweepDeps {
   retention: RetentionRepository;
   erasures: ErasureRepository;
   stores: StoreRegistry;
-  tombstones: ForgetTombstones;
-  queue: ErasureQueue;
+  launcher: ErasureLauncher;
   metrics: Metrics;
   logger: Logger;
 }
@@ -50,8 +49,7 @@ export class RetentionSweep {
     if ((await store.count(erasureStoreFilter(orgId, filter))) === 0) return false;
     const erasure = await this.deps.erasures.createUnlessOpen({ id: uuidv7(), orgId, kind: 'retention', filter, dryRun: false, actor: 'retention' }, (open) => sameTypes(open, filter));
     if (!erasure) return false;
-    await this.deps.tombstones.open(orgId, erasure.id, filter);
-    await this.deps.queue.add({ erasureId: erasure.id, orgId });
+    await this.deps.launcher.launch(orgId, erasure.id, filter);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AgentRepository, AuditRepository, ErasureRepository, toErasureReceipt } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
 import {
@@ -12,11 +12,9 @@ import {
   GetErasureRequest,
   MEMORY_ID_PATTERN,
 } from '@memtrace/contracts';
-import { ErasureQueue } from '@memtrace/ingest';
-import { LOGGER } from '@memtrace/observability';
+import { ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
 import { RedisService } from '@memtrace/redis';
 import { ForgetTombstones } from '@memtrace/store';
-import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { requiredId } from '../filters/filter-fields.util';
 import { readScopeNow } from '../filters/read-scope.util';
@@ -31,19 +29,18 @@ import { parseForgetBody } from './forget-body.parser';
  */
 @Injectable()
 export class ErasureService implements OnModuleDestroy {
-  private readonly queue: ErasureQueue;
+  private readonly launcher: ErasureLauncher;
 
   constructor(
     private readonly reader: MemoryReader,
     private readonly erasures: ErasureRepository,
-    private readonly tombstones: ForgetTombstones,
+    tombstones: ForgetTombstones,
     private readonly agents: AgentRepository,
     private readonly audit: AuditRepository,
-    @Inject(LOGGER) private readonly logger: Logger,
     redis: RedisService,
     config: AppConfig,
   ) {
-    this.queue = new ErasureQueue(redis.client, config.redis.prefix, redis.cluster);
+    this.launcher = new ErasureLauncher(erasures, tombstones, new ErasureQueue(redis.client, config.redis.prefix, redis.cluster));
   }
 
   forget(request: ForgetRequest): Promise<ErasureReceipt> {
@@ -72,18 +69,11 @@ export class ErasureService implements OnModuleDestroy {
       return toErasureReceipt(row);
     }
     const row = await this.erasures.create({ id, orgId, kind, filter, dryRun, actor });
-    try {
-      await this.tombstones.open(orgId, id, filter);
-      await this.queue.add({ erasureId: id, orgId });
-    } catch (error) {
-      this.logger.warn({ orgId, erasureId: id, err: (error as Error).message }, 'could not queue an erasure');
-      await this.erasures.fail(id, 'the erasure could not be queued').catch(() => undefined);
-      throw new AppError('store_unavailable', 'the erasure could not be queued', 'retry later');
-    }
+    await this.launcher.launch(orgId, id, filter);
     return toErasureReceipt(row);
   }
 
   async onModuleDestroy() {
-    await this.queue.close();
+    await this.launcher.close();
   }
 }

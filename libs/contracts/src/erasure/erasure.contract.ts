@@ -23,7 +23,7 @@ export function erasureStoreFilter(orgId: string, filter: ErasureFilter): Memory
   return { orgId, ...filter };
 }
 
-export const ERASURE_KINDS = ['forget', 'agent', 'retention'] as const;
+export const ERASURE_KINDS = ['forget', 'agent', 'retention', 'org'] as const;
 export type ErasureKind = (typeof ERASURE_KINDS)[number];
 export type ErasureStatus = 'pending' | 'running' | 'done' | 'failed';
 
