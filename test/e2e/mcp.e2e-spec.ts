@@ -26,6 +26,8 @@ const REQUIRED_INPUTS: Record<string, string[]> = {
   memtrace_search: [],
   memtrace_decide: ['agent_id', 'decision', 'reasoning'],
   memtrace_memory_list: [],
+  memtrace_forget: [],
+  memtrace_erasure_get: ['id'],
   memtrace_memory_get: ['id'],
   memtrace_agent_register: ['name'],
   memtrace_agent_list: [],
@@ -193,6 +195,24 @@ describe('MCP server against the real stack', () => {
       expect(paged.memories.map((m: { id: string }) => m.id)).toEqual([decision.id]);
 
       expect(await json(client, 'memtrace_memory_get', { id: stored.id })).toEqual(stored);
+    });
+
+    it('forgets: a dry run counts, memtrace_forget erases, memtrace_erasure_get follows it to done; no filter is a tool error', async () => {
+      const agentId = `mcp-${kind}-forgetful`;
+      const kept = await json(client, 'memtrace_remember', { agent_id: agentId, content: 'keep me', session_id: `sess_${kind}_keep` });
+      await json(client, 'memtrace_remember', { agent_id: agentId, content: 'forget me', session_id: `sess_${kind}_gone` });
+      expect(await json(client, 'memtrace_forget', { session_id: `sess_${kind}_gone`, dry_run: true })).toMatchObject({ status: 'done', dry_run: true, matched: 1, erased: 0 });
+      const started = await json(client, 'memtrace_forget', { session_id: `sess_${kind}_gone` });
+      expect(started).toMatchObject({ kind: 'forget', status: 'pending' });
+      for (let receipt = started; receipt.status !== 'done'; receipt = await json(client, 'memtrace_erasure_get', { id: started.id })) {
+        expect(receipt.status).not.toBe('failed');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const left = await json(client, 'memtrace_memory_list', { agent_id: agentId });
+      expect(left.memories.map((m: { id: string }) => m.id)).toEqual([kept.id]);
+      const none = await call(client, 'memtrace_forget', {});
+      expect(none.isError).toBe(true);
+      expect(none.text).toMatch(/^HTTP 400: forget needs at least one filter/);
     });
 
     it('errors come back as tool errors with the status and the server\'s message', async () => {

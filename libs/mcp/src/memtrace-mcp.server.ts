@@ -11,6 +11,8 @@ export const MCP_TOOL_NAMES = [
   'memtrace_search',
   'memtrace_decide',
   'memtrace_memory_list',
+  'memtrace_forget',
+  'memtrace_erasure_get',
   'memtrace_memory_get',
   'memtrace_agent_register',
   'memtrace_agent_list',
@@ -27,6 +29,7 @@ export const MCP_INSTRUCTIONS = [
   'Always give a time window when reading memories: pass `since` (e.g. "30m", "2h", "7d") to memtrace_recall, memtrace_search, memtrace_memory_list and memtrace_session_context, choosing the shortest window that answers the question.',
   'Use one agent_id per agent for its memories and sessions: a name such as "support_agent", or the "id" memtrace_agent_register returns (an agent is found by its id or its name); start a session with memtrace_session_create to group the memories of one run.',
   'Store one fact or event per memtrace_remember call, and record decisions with their reasoning via memtrace_decide.',
+  'memtrace_forget erases memories for good: use it only when asked to forget something, narrow it with filters, and run it with dry_run first.',
 ].join('\n');
 
 export interface MemtraceMcpServerOptions {

@@ -6,6 +6,7 @@ import { agentId, importance, limit, memoryType, metadata, since, tags } from '.
 
 const READ = { readOnlyHint: true, openWorldHint: false } as const;
 const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false } as const;
+const ERASE = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false } as const;
 
 /**
  * Upstream's four memory tools, run by the SDK's `runMemoryTool` (the same execution and argument
@@ -108,6 +109,38 @@ export function registerMemoryTools(server: McpServer, client: Memtrace): void {
       annotations: READ,
     },
     (args) => callTool(() => client.listMemories(args)),
+  );
+
+  server.registerTool(
+    'memtrace_forget',
+    {
+      title: 'Forget memories',
+      description:
+        'Erase for good every memory matching the filters (at least one), including ones still on their way to the store. Try dry_run: true first to see how many match. Returns a receipt; memtrace_erasure_get follows it to "done".',
+      inputSchema: {
+        agent_id: agentId.optional().describe("Only this agent's memories."),
+        session_id: z.string().optional().describe("Only this session's memories."),
+        memory_type: z.union([memoryType, z.array(memoryType)]).optional().describe('Only memories of this type (or any of these).'),
+        event_type: z.union([z.string(), z.array(z.string())]).optional(),
+        tags: tags.optional().describe('Only memories carrying every one of these tags.'),
+        since: since.optional().describe('Only memories after this: <n>m, <n>h or <n>d ago, or an RFC 3339 time.'),
+        until: since.optional().describe('Only memories before this.'),
+        dry_run: z.boolean().default(false).describe('Count the matching memories; erase nothing.'),
+      },
+      annotations: ERASE,
+    },
+    (args) => callTool(() => client.forget(args)),
+  );
+
+  server.registerTool(
+    'memtrace_erasure_get',
+    {
+      title: 'Get an erasure',
+      description: 'The receipt of an erasure started by memtrace_forget: status (pending, running, done, failed), matched, erased.',
+      inputSchema: { id: z.string().min(1).describe('The erasure id from memtrace_forget.') },
+      annotations: READ,
+    },
+    ({ id }) => callTool(() => client.getErasure(id)),
   );
 
   server.registerTool(
