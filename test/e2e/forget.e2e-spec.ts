@@ -137,6 +137,14 @@ describe('forget (gateway, query, worker, Arc double)', () => {
     expect(none.body).toMatchObject({ matched: 0 });
   });
 
+  it("erases by id where Arc refuses the filter's words in a delete (a session named load-test)", async () => {
+    const written = await writeInto(gateway, stack.key, 'load-test', 30, 'words Arc refuses');
+    await waitForAcknowledged(stack, written);
+    const started = await call(gateway, stack.key, 'POST', '/api/v1/memories/forget', { session_id: 'load-test', tags: ['forget-e2e'] });
+    expect(await finished(gateway, stack.key, started.body.id)).toMatchObject({ status: 'done', matched: 30, erased: 30 });
+    expect(await listedIds(gateway, stack.key, 'load-test')).toEqual([]);
+  });
+
   it('refuses bad input with a 400 that names it, and starts nothing', async () => {
     const before = await erasureRows(stack, stack.orgId);
     const cases: Array<[unknown, RegExp]> = [

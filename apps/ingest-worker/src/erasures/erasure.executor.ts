@@ -80,15 +80,31 @@ export class ErasureExecutor {
       await this.deps.hotTier.remove(orgId, hot.map((r) => r.id));
       await this.counted(erasure, hotOnly);
     }
+    let byFilter = true;
     for (;;) {
       if (this.closing) throw new Error('worker shutting down: the erasure goes on in the next run');
       const page = await store.query({ filter, order: 'asc', limit: this.settings.pageRows });
       if (page.length === 0) break;
-      const ids = [...new Set(page.map((r) => r.id))];
+      const lastUs = page[page.length - 1].timeUs;
+      // The delete goes by time, so rows at the page's last time beyond the page go with it: read them too, for their claims.
+      const tail = page.length < this.settings.pageRows ? [] : await store.query({ filter: { ...filter, sinceUs: lastUs - 1, untilUs: lastUs + 1 }, order: 'asc', limit: 10 * this.settings.pageRows });
+      const rows = [...page, ...tail];
+      const ids = [...new Set(rows.map((r) => r.id))];
       let deleted = 0;
-      for (let i = 0; i < ids.length; i += DELETE_IDS) deleted += await this.deleteIds(store, orgId, ids.slice(i, i + DELETE_IDS), page);
+      if (byFilter) {
+        try {
+          deleted = await store.delete({ ...filter, untilUs: lastUs + 1 });
+        } catch (error) {
+          if (!(error instanceof StoreRejectedError)) throw error;
+          this.deps.logger.info({ orgId, erasureId, err: error.detail ?? error.message }, 'erasure: the store refused the filter in a delete; deleting by id');
+          byFilter = false;
+          continue;
+        }
+      } else {
+        for (let i = 0; i < ids.length; i += DELETE_IDS) deleted += await this.deleteIds(store, orgId, ids.slice(i, i + DELETE_IDS), rows);
+      }
       if (deleted === 0) throw new NoProgressError('the store still shows rows it was asked to delete');
-      await this.deps.releaseClaims(orgId, page);
+      await this.deps.releaseClaims(orgId, rows);
       await this.counted(erasure, ids.length);
     }
     // One instant for both: a write acknowledged by then was queued by then, so the tombstone covers
@@ -110,9 +126,10 @@ export class ErasureExecutor {
   }
 
   /**
-   * Deletes these ids, bounded by their time range so the store opens only those partitions. By id
-   * rather than by the erasure's filter: Arc refuses a delete whose predicate holds a word such as
-   * `load` or `set` anywhere, even inside a quoted agent name or tag, and memory ids never do.
+   * Deletes these ids, bounded by their time range so the store opens only those partitions: the
+   * fallback when the store refuses the erasure's filter in a delete (Arc refuses a predicate
+   * holding a word such as `load` or `set` anywhere, even inside a quoted agent name or tag;
+   * memory ids never hold one).
    */
   private deleteIds(store: MemoryStore, orgId: string, ids: string[], page: readonly MemoryRecord[]): Promise<number> {
     const wanted = new Set(ids);
