@@ -38,7 +38,8 @@ export function buildMemoryWhere(filter: MemoryFilter): string {
   if (filter.after !== undefined) {
     if (typeof filter.after !== 'object' || filter.after === null) refuse('after must be an object');
     const time = timestampLiteral(filter.after.timeUs, 'after.timeUs');
-    clauses.push(`(time > ${time} OR (time = ${time} AND id > ${stringLiteral(requireText(filter.after.id, 'after.id'))}))`);
+    // `time >= t` on its own, so the store prunes by time (zone maps, Arc's partitions) before the tie-break.
+    clauses.push(`time >= ${time} AND (time > ${time} OR id > ${stringLiteral(requireText(filter.after.id, 'after.id'))})`);
   }
   return clauses.join(' AND ');
 }
