@@ -50,15 +50,17 @@ export class ErasureRepository {
   /**
    * Creates the erasure unless the org has one of the same kind, not finished, that `overlaps`:
    * however many sweeps run at once (a slow one overlapping the next), an org has one retention
-   * erasure per rule at a time.
+   * erasure per rule at a time, and two concurrent org deletions start one erasure. In `outer`, a
+   * transaction of the caller's, when given.
    */
-  async createUnlessOpen(erasure: NewErasure, overlaps: (open: ErasureFilter) => boolean): Promise<ErasureRow | undefined> {
-    return this.prisma.$transaction(async (tx) => {
+  async createUnlessOpen(erasure: NewErasure, overlaps: (open: ErasureFilter) => boolean, outer?: Tx): Promise<ErasureRow | undefined> {
+    const inTx = async (tx: Tx) => {
       await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`erasure:${erasure.kind}:${erasure.orgId}`}))`;
       const open = await tx.erasure.findMany({ where: { orgId: erasure.orgId, kind: erasure.kind, status: { in: ['pending', 'running'] } } });
       if (open.some((row) => overlaps(toRow(row).filter))) return undefined;
       return toRow(await tx.erasure.create({ data: { ...erasure, filter: erasure.filter as Prisma.InputJsonValue } }));
-    });
+    };
+    return outer ? inTx(outer) : this.prisma.$transaction(inTx);
   }
 
   /** The org's erasure of `kind` that has not finished, if any. */
@@ -74,18 +76,23 @@ export class ErasureRepository {
   }
 
   /** Marks it running; the first start time and the first count of what matched stay. */
-  async start(id: string, matched: number): Promise<void> {
-    const row = await this.prisma.erasure.findUnique({ where: { id } });
-    if (!row) return;
-    await this.prisma.erasure.update({ where: { id }, data: { status: 'running', startedAt: row.startedAt ?? new Date(), matched: row.matched ?? matched } });
+  async start(erasure: ErasureRow, matched: number): Promise<void> {
+    await this.prisma.erasure.updateMany({
+      where: { id: erasure.id, status: { in: ['pending', 'running'] } },
+      data: { status: 'running', startedAt: erasure.startedAt ?? new Date(), matched: erasure.matched ?? matched },
+    });
   }
 
   async addErased(id: string, count: number): Promise<void> {
     if (count > 0) await this.prisma.erasure.update({ where: { id }, data: { erased: { increment: count } } });
   }
 
-  async finish(id: string, at = new Date()): Promise<void> {
-    await this.prisma.erasure.updateMany({ where: { id, status: { in: ['pending', 'running'] } }, data: { status: 'done', finishedAt: at } });
+  /** Done at `at`; `also` runs in the same transaction (the audit event of the receipt). */
+  async finish(id: string, at: Date, also?: (tx: Tx) => Promise<void>): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.erasure.updateMany({ where: { id, status: { in: ['pending', 'running'] } }, data: { status: 'done', finishedAt: at } });
+      if (count > 0) await also?.(tx);
+    });
   }
 
   async fail(id: string, error: string): Promise<void> {

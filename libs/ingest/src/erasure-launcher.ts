@@ -6,7 +6,8 @@ import { ErasureQueue } from './erasure-queue';
 /**
  * Sends a recorded erasure on its way, the same for every kind (forget, agent, retention, org):
  * its tombstone first — from then on no matching write still queued lands — then its run, queued
- * for the worker tier. If either step fails the erasure is marked failed and the caller gets a 503.
+ * for the worker tier. If either step fails the erasure is marked failed, its tombstone removed
+ * (writes it would hold back land), and the caller gets a 503.
  */
 export class ErasureLauncher {
   constructor(
@@ -20,6 +21,7 @@ export class ErasureLauncher {
       await this.tombstones.open(orgId, erasureId, filter);
       await this.queue.add({ erasureId, orgId });
     } catch (error) {
+      await this.tombstones.remove(orgId, erasureId).catch(() => undefined);
       await this.erasures.fail(erasureId, 'the erasure could not be queued').catch(() => undefined);
       throw new AppError('store_unavailable', 'the erasure could not be queued', `retry later (${(error as Error).message})`);
     }

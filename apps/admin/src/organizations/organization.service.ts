@@ -78,7 +78,9 @@ export class OrganizationService implements OnModuleDestroy {
     const erasure = await this.audit.mutate(actor, { action: 'org.delete', orgId: id, target: id, detail: { memories: 'erasing' } }, async (tx) => {
       if (!(await this.orgs.get(id, tx))) throw new AppError('not_found', `org '${id}' not found`);
       await this.keys.revokeAll(id, new Date(), tx);
-      return this.erasures.create({ id: uuidv7(), orgId: id, kind: 'org', filter: {}, dryRun: false, actor: actor.label }, undefined, tx);
+      const created = await this.erasures.createUnlessOpen({ id: uuidv7(), orgId: id, kind: 'org', filter: {}, dryRun: false, actor: actor.label }, () => true, tx);
+      if (!created) throw new AppError('conflict', `org '${id}' is being deleted`, 'follow it in the audit log');
+      return created;
     });
     await this.bus.publish({ kind: 'org', orgId: id });
     await this.launcher.launch(id, erasure.id, erasure.filter);

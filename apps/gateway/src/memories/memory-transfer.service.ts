@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { ExistingIdsResponse, ExportPageResponse, nowUs, QUERY_PATTERNS } from '@memtrace/contracts';
+import { ErasedIds } from '@memtrace/store';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import { QueryClient } from '../query/query.client';
 import { parseImportLines } from './import-lines.parser';
@@ -25,6 +26,7 @@ export class MemoryTransferService {
     private readonly bindings: StoreBindingResolver,
     private readonly writes: MemoryWriteService,
     private readonly query: QueryClient,
+    private readonly erased: ErasedIds,
   ) {}
 
   /** NDJSON chunks, one page each. The first page is read before it returns, so a bad filter is still a clean 400. */
@@ -56,7 +58,12 @@ export class MemoryTransferService {
     const fresh = unique.filter((m) => !existing.has(m.id)).map((m) => ({ ...m, orgId }));
     // No dedup claims: they guard against a client repeating a write within minutes; an import
     // repeats nothing by content, only by id, which is checked above.
-    if (fresh.length > 0) await this.writes.accept(orgId, fresh, [], requestId);
+    if (fresh.length > 0) {
+      // A memory deleted lately and imported again (a backup restored) is wanted back: the worker
+      // must not drop it as deleted.
+      await this.erased.forget(orgId, fresh.map((m) => m.id));
+      await this.writes.accept(orgId, fresh, [], requestId);
+    }
     return { imported: fresh.length, skipped: lines.length - fresh.length };
   }
 }

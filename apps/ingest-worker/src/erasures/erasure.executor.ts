@@ -1,5 +1,5 @@
 import { AuditRepository, ErasureRepository, ErasureRow } from '@memtrace/catalog';
-import { erasureStoreFilter, MemoryRecord } from '@memtrace/contracts';
+import { AppError, erasureStoreFilter, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
 import { ForgetTombstones, HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError, StoreUnavailableError } from '@memtrace/store';
 import type { Logger } from 'pino';
@@ -23,6 +23,17 @@ export interface ErasureSettings {
   pageRows: number;
   retryBaseMs: number;
   retryMaxDelayMs: number;
+}
+
+/** The rows' time range, without spreading them into `Math.min` (which overflows the stack past ~100k). */
+function timeRange(rows: readonly MemoryRecord[]): { minUs: number; maxUs: number } {
+  let minUs = Infinity;
+  let maxUs = -Infinity;
+  for (const { timeUs } of rows) {
+    if (timeUs < minUs) minUs = timeUs;
+    if (timeUs > maxUs) maxUs = timeUs;
+  }
+  return { minUs, maxUs };
 }
 
 /** Memory ids per delete call: under Arc's SQL length limit with room for the rest of the predicate. */
@@ -53,6 +64,8 @@ export class ErasureExecutor {
         return await this.runOnce(orgId, erasureId);
       } catch (error) {
         if (error instanceof StoreRefusedError || error instanceof StoreRejectedError) return this.failed(orgId, erasureId, error);
+        // No binding (removed meanwhile): no retry can help.
+        if (error instanceof AppError) return this.giveUp(orgId, erasureId, error.message);
         if (!(error instanceof StoreUnavailableError) || signal?.aborted || this.closing) throw error;
         const delayMs = backoffDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxDelayMs);
         this.deps.logger.warn({ erasureId, attempt, delayMs, err: error.detail ?? error.message }, 'erasure: store unavailable; retrying');
@@ -69,12 +82,15 @@ export class ErasureExecutor {
     const erasure = await this.deps.erasures.get(orgId, erasureId);
     // A run cut short between an org's erasure and the deletion of its row finishes the latter.
     if (erasure?.status === 'done' && erasure.kind === 'org') return this.deps.deleteOrg(orgId);
-    if (!erasure || erasure.status === 'done' || erasure.status === 'failed') return;
+    // A run cut short after the erasure failed makes sure its tombstone is gone.
+    if (erasure?.status === 'failed') return this.deps.tombstones.remove(orgId, erasureId);
+    if (!erasure || erasure.status === 'done') return;
     const filter = erasureStoreFilter(orgId, erasure.filter);
     const store = await this.deps.stores.forOrg(orgId);
     const hot = await this.deps.hotTier.find(filter);
     const hotOnly = await this.notStored(store, orgId, hot);
-    await this.deps.erasures.start(erasureId, (await store.count(filter)) + hotOnly);
+    // A re-run keeps the first run's count of what matched.
+    await this.deps.erasures.start(erasure, erasure.matched ?? (await store.count(filter)) + hotOnly);
     if (hot.length > 0) {
       await this.deps.releaseClaims(orgId, hot);
       await this.deps.hotTier.remove(orgId, hot.map((r) => r.id));
@@ -109,17 +125,25 @@ export class ErasureExecutor {
     }
     // One instant for both: a write acknowledged by then was queued by then, so the tombstone covers
     // every write acknowledged before the receipt's `finished_at`.
-    const finishedAt = new Date(await this.deps.tombstones.close(orgId, erasureId, Date.now()));
-    await this.deps.erasures.finish(erasureId, finishedAt);
+    const closedAtMs = await this.deps.tombstones.close(orgId, erasureId, Date.now());
+    // Rows acknowledged after the first look at the hot tier and before the close: their queued
+    // copies are the tombstone's, but reads would show them until a worker drops them.
+    const late = (await this.deps.hotTier.find(filter)).filter((r) => r.timeUs <= closedAtMs * 1000);
+    if (late.length > 0) {
+      await this.deps.hotTier.remove(orgId, late.map((r) => r.id));
+      await this.counted(erasure, late.length);
+    }
     const receipt = await this.deps.erasures.get(orgId, erasureId);
-    await this.deps.audit.record({
+    const audit = {
       actor: erasure.actor,
       orgId,
       action: 'memories.erase',
       target: `erasure:${erasureId}`,
-      outcome: 'ok',
+      outcome: 'ok' as const,
       detail: { kind: erasure.kind, filter: erasure.filter, matched: receipt?.matched ?? null, erased: receipt?.erased ?? 0 },
-    });
+    };
+    // The receipt's end and its audit event in one transaction: a crash leaves both or neither.
+    await this.deps.erasures.finish(erasureId, new Date(closedAtMs), (tx) => this.deps.audit.record(audit, tx));
     this.deps.metrics.erasures.inc({ kind: erasure.kind, outcome: 'ok' });
     this.deps.logger.info({ orgId, erasureId, kind: erasure.kind, erased: receipt?.erased }, 'erasure done');
     if (erasure.kind === 'org') await this.deps.deleteOrg(orgId);
@@ -133,15 +157,15 @@ export class ErasureExecutor {
    */
   private deleteIds(store: MemoryStore, orgId: string, ids: string[], page: readonly MemoryRecord[]): Promise<number> {
     const wanted = new Set(ids);
-    const times = page.filter((r) => wanted.has(r.id)).map((r) => r.timeUs);
-    return store.delete({ orgId, ids, sinceUs: Math.min(...times) - 1, untilUs: Math.max(...times) + 1 });
+    const { minUs, maxUs } = timeRange(page.filter((r) => wanted.has(r.id)));
+    return store.delete({ orgId, ids, sinceUs: minUs - 1, untilUs: maxUs + 1 });
   }
 
   /** How many of the hot tier's rows the store does not show yet (one bounded id query). */
   private async notStored(store: MemoryStore, orgId: string, hot: readonly MemoryRecord[]): Promise<number> {
     if (hot.length === 0) return 0;
-    const times = hot.map((r) => r.timeUs);
-    const visible = await store.findVisibleIds(orgId, hot.map((r) => r.id), Math.min(...times), Math.max(...times));
+    const { minUs, maxUs } = timeRange(hot);
+    const visible = await store.findVisibleIds(orgId, hot.map((r) => r.id), minUs, maxUs);
     return hot.filter((r) => !visible.has(r.id)).length;
   }
 
@@ -157,10 +181,13 @@ export class ErasureExecutor {
     await this.giveUp(orgId, erasureId, reason);
   }
 
-  /** Ends the erasure as failed; its tombstone closes too, so later writes land again. */
+  /**
+   * Ends the erasure as failed. Its tombstone goes, so the writes it held back land after all (the
+   * hot tier's rows it removed come back to reads once they are stored): nothing is lost.
+   */
   async giveUp(orgId: string, erasureId: string, reason: string): Promise<void> {
+    await this.deps.tombstones.remove(orgId, erasureId);
     await this.deps.erasures.fail(erasureId, reason);
-    await this.deps.tombstones.close(orgId, erasureId);
     const erasure = await this.deps.erasures.get(orgId, erasureId);
     await this.deps.audit.record({ actor: erasure?.actor ?? 'ingest-worker', orgId, action: 'memories.erase', target: `erasure:${erasureId}`, outcome: 'failed', detail: { kind: erasure?.kind, reason } });
     this.deps.metrics.erasures.inc({ kind: erasure?.kind ?? 'unknown', outcome: 'failed' });

@@ -16,7 +16,8 @@ export function ingestProcessor(orgId: string, batcher: OrgBatcher, deadLetters:
       throw new UnrecoverableError(parsed);
     }
     try {
-      await batcher.submit(parsed.records, parsed.trace, job.timestamp);
+      // A job taken before (a worker died, or its lock expired) may have written its rows already.
+      await batcher.submit(parsed.records, parsed.trace, job.timestamp, job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0);
     } catch (error) {
       if (error instanceof PoisonBatchError) {
         await deadLetters.park(orgId, job, `store rejected the rows: ${error.message}`, 'store-rejected');

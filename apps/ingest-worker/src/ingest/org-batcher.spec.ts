@@ -219,6 +219,18 @@ describe('OrgBatcher and erasures by filter (tombstones)', () => {
     expect([...store.rows.keys()]).toEqual([after.id]);
   });
 
+  it('deletes again the covered rows of a re-delivered job: the attempt that died may have written them', async () => {
+    const store = new ScriptedStore([]);
+    const tombstones = new FakeTombstones();
+    const { batcher } = batcherOn(store, undefined, tombstones);
+    const gone = inSession('sess_gone');
+    store.rows.set(gone.id, gone);
+    tombstones.tombstones.push({ erasureId: 'e1', filter: { sessionId: 'sess_gone' } });
+    await batcher.submit([gone], undefined, Date.now(), true);
+    expect(store.writes).toBe(0);
+    expect(store.rows.size).toBe(0);
+  });
+
   it('matches the erasure filter as reads do: every tag required, times exclusive', async () => {
     const store = new ScriptedStore([]);
     const tombstones = new FakeTombstones();

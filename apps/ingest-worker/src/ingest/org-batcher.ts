@@ -81,6 +81,8 @@ interface Pending {
   trace?: TraceContext;
   /** When the job was queued (acknowledged): whether a finished erasure still covers its rows. */
   queuedAtMs: number;
+  /** Taken before: an earlier attempt may have written its rows already. */
+  redelivered: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -117,12 +119,12 @@ export class OrgBatcher {
   /**
    * Resolves when the rows are durably in the store and visible; rejects with a typed error otherwise.
    * `trace`: the job's trace context, which the batch's span continues (see `inBatchSpan`);
-   * `queuedAtMs`: the job's enqueue time.
+   * `queuedAtMs`: the job's enqueue time; `redelivered`: the job was taken before.
    */
-  submit(records: MemoryRecord[], trace?: TraceContext, queuedAtMs = Date.now()): Promise<void> {
+  submit(records: MemoryRecord[], trace?: TraceContext, queuedAtMs = Date.now(), redelivered = false): Promise<void> {
     if (this.closing) return Promise.reject(new BatcherClosedError('worker is shutting down'));
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ records, trace, queuedAtMs, resolve, reject });
+      this.pending.push({ records, trace, queuedAtMs, redelivered, resolve, reject });
       this.pendingRows += records.length;
       if (this.pendingRows >= this.settings.batchRows) this.kick();
       else this.timer ??= setTimeout(() => this.kick(), this.settings.batchMs);
@@ -203,7 +205,11 @@ export class OrgBatcher {
     const [erasedDuring, tombstonesAfter] = await Promise.all([this.deps.erased.which(this.orgId, kept.map((r) => r.id)), this.deps.tombstones.all(this.orgId)]);
     const known = new Set(tombstonesBefore.map((t) => t.erasureId));
     const forgottenDuring = forgottenIds(kept, tombstonesAfter.filter((t) => !known.has(t.erasureId)), queuedAt);
-    const gone = new Set([...erasedDuring, ...forgottenDuring]);
+    // A re-delivered job's rows dropped now may have been written by the attempt that died after
+    // writing them and before its check after the write: delete them again (by id; cheap, and rare).
+    const redelivered = new Set(batch.filter((p) => p.redelivered).flatMap((p) => p.records.map((r) => r.id)));
+    const droppedAgain = records.filter((r) => redelivered.has(r.id) && (erasedBefore.has(r.id) || forgottenBefore.has(r.id))).map((r) => r.id);
+    const gone = new Set([...erasedDuring, ...forgottenDuring, ...droppedAgain]);
     if (gone.size > 0) await this.eraseLanded([...gone]);
     const forgotten = records.filter((r) => forgottenBefore.has(r.id) || forgottenDuring.has(r.id));
     if (forgotten.length > 0) {

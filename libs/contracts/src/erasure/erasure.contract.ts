@@ -59,11 +59,13 @@ export type RunErasureV1 = z.infer<typeof runErasureV1Schema>;
 
 /**
  * Store failures are retried inside the run for as long as they last; BullMQ's attempts cover a
- * worker dying mid-run (the job is re-delivered once its lock expires, and every step is idempotent).
+ * worker dying or stopping mid-run (the job is re-delivered once its lock expires, and every step
+ * is idempotent) and other failures (PostgreSQL, Redis), at a fixed pace: after about five minutes
+ * of those the erasure is given up as failed, rather than pending for days behind an exponential wait.
  */
 export const ERASURE_JOB_OPTIONS = {
-  attempts: 25,
-  backoff: { type: 'exponential', delay: 1_000 },
+  attempts: 60,
+  backoff: { type: 'fixed', delay: 5_000 },
   removeOnComplete: { count: 1_000, age: 24 * 3600 },
   removeOnFail: { count: 1_000 },
 } as const;

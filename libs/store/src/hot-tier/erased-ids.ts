@@ -29,6 +29,11 @@ export class ErasedIds {
     ]);
   }
 
+  /** These ids are written anew (an import restoring them): their rows must land again. */
+  async forget(orgId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.zrem(this.key(orgId), ...ids);
+  }
+
   /** Which of `ids` were deleted (one round trip). */
   async which(orgId: string, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

@@ -52,6 +52,11 @@ export class ForgetTombstones {
     return atMs;
   }
 
+  /** A failed erasure's tombstone goes: writes it held back land again. */
+  async remove(orgId: string, erasureId: string): Promise<void> {
+    await this.redis.hdel(this.key(orgId), erasureId);
+  }
+
   /** Every tombstone of the org (one round trip; an org without erasures answers an empty hash). */
   async all(orgId: string): Promise<ForgetTombstone[]> {
     const stored = await this.redis.hgetall(this.key(orgId));

@@ -42,7 +42,8 @@ export class HotTier {
    */
   async find(filter: MemoryFilter): Promise<MemoryRecord[]> {
     const { index, rows } = this.keys(filter.orgId);
-    const min = filter.sinceUs !== undefined ? `(${filter.sinceUs}` : '-inf';
+    // An export page's key bounds the range too, so a page reads the tier's rows from there on only.
+    const min = filter.after !== undefined && (filter.sinceUs === undefined || filter.after.timeUs > filter.sinceUs) ? `${filter.after.timeUs}` : filter.sinceUs !== undefined ? `(${filter.sinceUs}` : '-inf';
     const max = filter.untilUs !== undefined ? `(${filter.untilUs}` : '+inf';
     let ids: string[];
     let values: Array<string | null>;
