@@ -69,10 +69,14 @@ describe('many tenants: gateway, two ingest workers, Arc double (one database pe
   });
 
   it('writes to 300 orgs land once each; each worker keeps the same few Redis connections; idle orgs leave the signal set', async () => {
-    // A worker's connections: the shared one, one blocking wait for signals, one pub/sub subscriber
-    // (the last ones may still be connecting just after start).
-    const WORKER_CONNECTIONS = 3;
+    // A worker's connections: the shared one, one blocking wait for signals, one pub/sub subscriber,
+    // the erasure queue's BullMQ Worker (all four named after the process), and the blocking
+    // duplicate BullMQ makes of the last, which it names after the queue (the last ones may still be
+    // connecting just after start). None of them is per org.
+    const WORKER_CONNECTIONS = 4;
+    const erasureBlockingConnections = async () => ((await redis.client('LIST')) as string).split('\n').filter((line) => line.includes(':bull:')).length;
     await waitFor(async () => (await Promise.all(workers.map(connectionsOf))).every((n) => n === WORKER_CONNECTIONS), 10_000, 'the workers connected');
+    await waitFor(async () => (await erasureBlockingConnections()) === workers.length, 10_000, "the erasure queue's blocking connections");
     const baseline = await stored();
     let next = 0;
     await Promise.all(
@@ -99,6 +103,7 @@ describe('many tenants: gateway, two ingest workers, Arc double (one database pe
 
     // Connections do not follow the number of orgs (the issue's bound is 16).
     expect(await Promise.all(workers.map(connectionsOf))).toEqual([WORKER_CONNECTIONS, WORKER_CONNECTIONS]);
+    expect(await erasureBlockingConnections()).toBe(workers.length);
 
     // Once their jobs are done, orgs leave the signal set and their consumers close: they cost nothing.
     const ready = new ReadyOrgs(redis, stack.env.env.MEMTRACE_REDIS_PREFIX);

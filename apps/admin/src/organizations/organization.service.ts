@@ -2,9 +2,10 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { ApiKeyRepository, ErasureRepository, ErasureRow, OrganizationRepository, OrganizationRow, StoreBindingRepository } from '@memtrace/catalog';
 import { AppError, newId } from '@memtrace/contracts';
-import { ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
+import type * as IngestLib from '@memtrace/ingest';
+import type { ErasureLauncher } from '@memtrace/ingest';
+import type * as StoreLib from '@memtrace/store';
 import { InvalidationBus, RedisService } from '@memtrace/redis';
-import { ForgetTombstones } from '@memtrace/store';
 import { v7 as uuidv7 } from 'uuid';
 import { Actor, assertCanManage, assertOperator } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
@@ -14,7 +15,7 @@ export type OrgDeletion = { state: 'deleted' } | { state: 'erasing'; erasure: Er
 
 @Injectable()
 export class OrganizationService implements OnModuleDestroy {
-  private readonly launcher: ErasureLauncher;
+  private launcher?: Promise<ErasureLauncher>;
 
   constructor(
     private readonly config: AppConfig,
@@ -24,10 +25,23 @@ export class OrganizationService implements OnModuleDestroy {
     private readonly erasures: ErasureRepository,
     private readonly audit: AuditService,
     private readonly bus: InvalidationBus,
-    redis: RedisService,
-  ) {
-    const tombstones = new ForgetTombstones(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId));
-    this.launcher = new ErasureLauncher(erasures, tombstones, new ErasureQueue(redis.client, config.redis.prefix, redis.cluster));
+    private readonly redis: RedisService,
+  ) {}
+
+  /**
+   * Loaded on first use: the CLI is a process per command, and the queue and store libraries add
+   * about a second to each start, for the few commands that delete an org with a store.
+   */
+  private erasureLauncher(): Promise<ErasureLauncher> {
+    this.launcher ??= Promise.all([
+      import('../../../../libs/ingest/src/index.js') as Promise<typeof IngestLib>,
+      import('../../../../libs/store/src/index.js') as Promise<typeof StoreLib>,
+    ]).then(([{ ErasureLauncher, ErasureQueue }, { ForgetTombstones }]) => {
+      const { redis, config } = this;
+      const tombstones = new ForgetTombstones(redis.client, config.redis.prefix, (orgId: string) => redis.orgTag(orgId));
+      return new ErasureLauncher(this.erasures, tombstones, new ErasureQueue(redis.client, config.redis.prefix, redis.cluster));
+    });
+    return this.launcher;
   }
 
   async create(actor: Actor, rawName: string): Promise<OrganizationRow> {
@@ -83,11 +97,11 @@ export class OrganizationService implements OnModuleDestroy {
       return created;
     });
     await this.bus.publish({ kind: 'org', orgId: id });
-    await this.launcher.launch(id, erasure.id, erasure.filter);
+    await (await this.erasureLauncher()).launch(id, erasure.id, erasure.filter);
     return { state: 'erasing', erasure };
   }
 
   async onModuleDestroy() {
-    await this.launcher.close();
+    await (await this.launcher)?.close();
   }
 }
