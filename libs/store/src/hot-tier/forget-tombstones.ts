@@ -45,7 +45,8 @@ export class ForgetTombstones {
    */
   async close(orgId: string, erasureId: string, atMs = Date.now()): Promise<number> {
     const key = this.key(orgId);
-    const current = (await this.all(orgId)).find((t) => t.erasureId === erasureId);
+    const json = await this.redis.hget(key, erasureId);
+    const current = json === null ? undefined : parseStored(json);
     if (!current) return atMs;
     if (current.closedAtMs !== undefined) return current.closedAtMs;
     await Promise.all([this.redis.hset(key, erasureId, JSON.stringify({ filter: current.filter, closedAtMs: atMs })), this.redis.pexpire(key, ERASED_KEEP_MS)]);
@@ -61,8 +62,8 @@ export class ForgetTombstones {
   async all(orgId: string): Promise<ForgetTombstone[]> {
     const stored = await this.redis.hgetall(this.key(orgId));
     return Object.entries(stored).flatMap(([erasureId, json]) => {
-      const parsed = storedSchema.safeParse(safeJson(json));
-      return parsed.success ? [{ erasureId, ...parsed.data }] : [];
+      const parsed = parseStored(json);
+      return parsed ? [{ erasureId, ...parsed }] : [];
     });
   }
 
@@ -79,10 +80,14 @@ export function tombstoneCovers(tombstone: ForgetTombstone, record: MemoryRecord
   return matchesFilter(record, erasureStoreFilter(record.orgId, tombstone.filter));
 }
 
-function safeJson(text: string): unknown {
+/** A stored tombstone, or undefined for one this version cannot read (it is then ignored). */
+function parseStored(text: string): z.infer<typeof storedSchema> | undefined {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const parsed = storedSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
