@@ -18,6 +18,7 @@ import { MemoryTransferService } from './memories/memory-transfer.service';
 import { MemoriesController } from './memories/memories.controller';
 import { MemoryReadsController } from './memories/memory-reads.controller';
 import { MemoryWriteService } from './memories/memory-write.service';
+import { WriteGroups } from './memories/write-groups';
 import { QueryClient } from './query/query.client';
 import { SessionService } from './sessions/session.service';
 import { SessionsController } from './sessions/sessions.controller';
@@ -36,6 +37,7 @@ export class GatewayModule {
         IdempotencyService,
         IngestProducer,
         MemoryWriteService,
+        WriteGroups,
         MemoryTransferService,
         QueryClient,
         AgentService,

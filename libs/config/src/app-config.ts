@@ -26,6 +26,9 @@ export class AppConfig {
     maxBatchSize: number;
     maxTags: number;
     hotTierMaxAgeMs: number;
+    /** Group commit (`MEMTRACE_WRITE_GROUP_*`): how long a group stays open, and its size. */
+    groupWindowMs: number;
+    groupMaxMemories: number;
   };
   readonly ingest: {
     batchRows: number;
@@ -116,6 +119,8 @@ export class AppConfig {
       maxBatchSize: env.MEMTRACE_MAX_BATCH_SIZE,
       maxTags: env.MEMTRACE_MAX_TAGS,
       hotTierMaxAgeMs: env.MEMTRACE_HOT_TIER_MAX_AGE_MS,
+      groupWindowMs: env.MEMTRACE_WRITE_GROUP_WINDOW_MS,
+      groupMaxMemories: env.MEMTRACE_WRITE_GROUP_MAX_MEMORIES,
     };
     this.ingest = {
       batchRows: env.MEMTRACE_INGEST_BATCH_ROWS,

@@ -77,6 +77,12 @@ export const envSchema = z.object({
   MEMTRACE_MAX_METADATA_BYTES: positiveInt(64 * 1024),
   MEMTRACE_MAX_BATCH_SIZE: positiveInt(1000),
   MEMTRACE_MAX_TAGS: positiveInt(64),
+  /**
+   * Group commit: write requests of one org that reach a gateway together (within the window, 0 =
+   * the same turn of the event loop) share one Redis script and one job, up to this many memories.
+   */
+  MEMTRACE_WRITE_GROUP_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(0),
+  MEMTRACE_WRITE_GROUP_MAX_MEMORIES: positiveInt(1000),
   MEMTRACE_INGEST_BATCH_ROWS: positiveInt(1000),
   MEMTRACE_INGEST_BATCH_MS: positiveInt(50),
   MEMTRACE_INGEST_CONCURRENCY: positiveInt(2000),

@@ -7,65 +7,49 @@ export interface DedupClaim {
   owner: string;
 }
 
-/** Deletes a claim only if it is still ours (it may have expired and been taken by another write). */
-const RELEASE_SCRIPT = `
-for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[i] then redis.call('DEL', key) end
+/**
+ * Deletes each claim only if it is still ours (it may have expired and been taken by another
+ * write). ARGV: key, owner, key, owner… One declared key (the first claim's) for the same reason
+ * as the admission script: all claims of an org share its hash tag, hence KEYS[1]'s slot.
+ */
+const RELEASE = `
+for i = 1, #ARGV, 2 do
+  if redis.call('GET', ARGV[i]) == ARGV[i + 1] then redis.call('DEL', ARGV[i]) end
 end
 return 0`;
 
+type ReleaseCommand = (firstKey: string, ...args: string[]) => Promise<number>;
+
 /**
  * Atomic, shared dedup (design §4 step 3): a write claims its dedup key with `SET NX` and the
- * window as TTL, so two concurrent identical writes on any replicas yield exactly one winner, and
- * rows still queued are covered (upstream only saw rows already in Arc).
+ * window as TTL (in the gateway's admission script, `WriteAdmission`), so two concurrent identical
+ * writes on any replicas yield exactly one winner, and rows still queued are covered (upstream only
+ * saw rows already in Arc). This is the key layout and the way claims are given back.
  */
 @Injectable()
 export class DedupService {
-  private readonly windowSeconds: number;
+  readonly windowSeconds: number;
+  private readonly releaseClaims: ReleaseCommand;
 
   constructor(
     private readonly redis: RedisService,
     config: AppConfig,
   ) {
     this.windowSeconds = config.writes.dedupWindowSeconds;
-  }
-
-  /**
-   * Claims each key for its owner (the memory id). Returns, per input, whether it was claimed: false
-   * for a key claimed in Redis by another memory or earlier in the same list. A key its own owner
-   * holds already counts as claimed: a keyed retry (Idempotency-Key) names the same memory ids as
-   * the attempt it repeats. Empty keys are never duplicates.
-   */
-  async claim(orgId: string, claims: readonly DedupClaim[]): Promise<boolean[]> {
-    const seen = new Set<string>();
-    const toClaim: number[] = [];
-    const result = claims.map((claim, i) => {
-      if (!claim.key) return true;
-      if (seen.has(claim.key)) return false;
-      seen.add(claim.key);
-      toClaim.push(i);
-      return true;
-    });
-    // Issued together, these go out in one write (the client auto-pipelines); each SET NX is atomic.
-    const replies = await Promise.all(
-      toClaim.map((i) => this.redis.client.set(this.keyOf(orgId, claims[i].key), claims[i].owner, 'EX', this.windowSeconds, 'NX')),
-    );
-    const refused = toClaim.filter((_, n) => replies[n] !== 'OK');
-    if (refused.length > 0) {
-      const owners = await this.redis.client.mget(...refused.map((i) => this.keyOf(orgId, claims[i].key)));
-      refused.forEach((i, n) => (result[i] = owners[n] === claims[i].owner));
-    }
-    return result;
+    redis.client.defineCommand('memtraceDedupRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.releaseClaims = (redis.client as unknown as { memtraceDedupRelease: ReleaseCommand }).memtraceDedupRelease.bind(redis.client);
   }
 
   /** Gives claims back, e.g. when the enqueue that followed them failed. */
   async release(orgId: string, claims: readonly DedupClaim[]): Promise<void> {
     const owned = claims.filter((c) => c.key);
     if (owned.length === 0) return;
-    await this.redis.client.eval(RELEASE_SCRIPT, owned.length, ...owned.map((c) => this.keyOf(orgId, c.key)), ...owned.map((c) => c.owner));
+    const args = owned.flatMap((c) => [this.keyOf(orgId, c.key), c.owner]);
+    await this.releaseClaims(args[0], ...args);
   }
 
-  private keyOf(orgId: string, key: string): string {
+  /** The Redis key of an org's claim on a dedup key. */
+  keyOf(orgId: string, key: string): string {
     return this.redis.key('dedup', this.redis.orgTag(orgId), key);
   }
 }

@@ -4,3 +4,4 @@ export * from './queue-backlog';
 export * from './dedup.service';
 export * from './erasure-queue';
 export * from './erasure-launcher';
+export * from './write-admission';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { SpanKind } from '@opentelemetry/api';
+import { Context, Link, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
 import { INGEST_JOB_OPTIONS, INGEST_MEMORIES_V1, IngestMemoriesV1, ingestOrgsKey } from '@memtrace/contracts';
 import { IngestQueues, ReadyOrgs } from '@memtrace/ingest';
@@ -8,9 +8,15 @@ import { RedisService } from '@memtrace/redis';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 
+/** Where a job's PRODUCER span hangs: under one request's span, linked to the other requests of its group. */
+export interface EnqueueTrace {
+  parent: Context;
+  links: Link[];
+}
+
 /**
- * Puts one write request (1..N memories) into its org's queue as one job, then tells the workers
- * the org has work (`ReadyOrgs`): they drain only orgs that were signalled.
+ * Puts one group of write requests (1..N memories) into its org's queue as one job, then tells the
+ * workers the org has work (`ReadyOrgs`): they drain only orgs that were signalled.
  */
 @Injectable()
 export class IngestProducer implements OnModuleDestroy {
@@ -27,11 +33,14 @@ export class IngestProducer implements OnModuleDestroy {
     this.ready = new ReadyOrgs(redis.client, config.redis.prefix);
   }
 
-  /** In a PRODUCER span whose context travels in the job (`trace`), so the worker's spans continue the request's trace. */
-  enqueue(payload: IngestMemoriesV1): Promise<void> {
-    return inSpan('send ingest', SEND_SPAN, async (span) => {
+  /**
+   * In a PRODUCER span whose context travels in the job (`trace`), so the worker's spans continue
+   * the request's trace. `jobId` makes a retried enqueue of the same job a no-op.
+   */
+  enqueue(payload: IngestMemoriesV1, jobId: string, origin?: EnqueueTrace): Promise<void> {
+    const options: InSpanOptions = origin ? { ...SEND_SPAN, parent: origin.parent, links: origin.links } : SEND_SPAN;
+    return inSpan('send ingest', options, async (span) => {
       const queue = this.queues.get(payload.orgId);
-      const jobId = payload.memories[0].id;
       if (span.isRecording()) {
         span.setAttributes({ 'messaging.destination.name': queue.name, 'messaging.message.id': jobId, 'memtrace.org.id': payload.orgId, 'memtrace.memory.count': payload.memories.length });
       }
@@ -41,7 +50,6 @@ export class IngestProducer implements OnModuleDestroy {
   }
 
   private async send(queue: Queue, payload: IngestMemoriesV1, jobId: string): Promise<void> {
-    // The first memory's id makes a retried enqueue of the same request idempotent.
     await queue.add(INGEST_MEMORIES_V1, payload, { ...INGEST_JOB_OPTIONS, jobId });
     // After the job is in the queue, never before: a worker that finds the queue empty forgets the
     // org only if no signal came after it looked (see ReadyOrgs).

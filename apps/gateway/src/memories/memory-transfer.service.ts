@@ -62,7 +62,7 @@ export class MemoryTransferService {
       // A memory deleted lately and imported again (a backup restored) is wanted back: the worker
       // must not drop it as deleted.
       await this.erased.forget(orgId, fresh.map((m) => m.id));
-      await this.writes.accept(orgId, fresh, [], requestId);
+      await this.writes.accept(orgId, fresh.map((record) => ({ record, dedupKey: '' })), requestId);
     }
     return { imported: fresh.length, skipped: lines.length - fresh.length };
   }

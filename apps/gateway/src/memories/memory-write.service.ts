@@ -3,22 +3,21 @@ import { Attributes, Span, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
 import { AppError, dedupKey, MemoryRecord, MemoryWire, toMemoryWire } from '@memtrace/contracts';
 import { inSpan, InSpanOptions, LOGGER, Metrics } from '@memtrace/observability';
-import { HotTier } from '@memtrace/store';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { parseCreateMemories, WriteLimits } from './create-memory.parser';
-import { DedupClaim, DedupService } from '@memtrace/ingest';
+import { Admission } from '@memtrace/ingest';
 import { IdempotencyService, IdempotentRequest } from './idempotency.service';
-import { IngestProducer } from './ingest.producer';
 import { MonotonicClock } from './monotonic-clock';
+import { queueUnavailable, WriteGroups } from './write-groups';
 
 export type WriteResult = MemoryWire | { memories: MemoryWire[]; count: number };
 
 /**
  * The write path of design §4: validate, stamp (id, time, dedup key), claim dedup keys, make the
- * rows readable in the hot tier, enqueue one job, answer 201. Nothing here touches the store; a 201
- * means the memories are in Redis (durable with AOF) and will reach the store.
+ * rows readable in the hot tier, enqueue a job (one per group of requests), answer 201. Nothing here
+ * touches the store; a 201 means the memories are in Redis (durable with AOF) and will reach the store.
  */
 @Injectable()
 export class MemoryWriteService {
@@ -28,9 +27,7 @@ export class MemoryWriteService {
   constructor(
     private readonly config: AppConfig,
     private readonly bindings: StoreBindingResolver,
-    private readonly dedup: DedupService,
-    private readonly producer: IngestProducer,
-    private readonly hotTier: HotTier,
+    private readonly groups: WriteGroups,
     private readonly idempotency: IdempotencyService,
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -79,12 +76,8 @@ export class MemoryWriteService {
       const key = m.dedupKey || (this.config.writes.dedupEnabled ? dedupKey(m.agentId, m.eventType, m.content) : '');
       return { ...m, id, orgId, timeUs: this.clock.next(), dedupKey: key };
     });
-    const claims: DedupClaim[] = records.map((r) => ({ key: this.config.writes.dedupEnabled ? r.dedupKey : '', owner: r.id }));
-    const claimed = await this.dedup.claim(orgId, claims).catch((error: Error) => {
-      this.logger.error({ orgId, reqId: requestId, err: error.message }, 'could not claim dedup keys');
-      throw queueUnavailable();
-    });
-    const accepted = records.filter((_, i) => claimed[i]);
+    const dedupOn = this.config.writes.dedupEnabled;
+    const accepted = await this.accept(orgId, records.map((record) => ({ record, dedupKey: dedupOn ? record.dedupKey : '' })), requestId);
     const duplicates = records.length - accepted.length;
     if (span.isRecording()) {
       span.setAttribute('memtrace.memory.duplicates', duplicates);
@@ -92,26 +85,20 @@ export class MemoryWriteService {
     }
     if (duplicates > 0) this.metrics.dedupHits.inc({ org: this.metrics.org(orgId) }, duplicates);
     if (!parsed.batch && accepted.length === 0) throw new AppError('conflict', 'duplicate memory');
-
-    if (accepted.length > 0) await this.accept(orgId, accepted, claims.filter((_, i) => claimed[i]), requestId);
     const wires = accepted.map(toMemoryWire);
     return parsed.batch ? { memories: wires, count: wires.length } : wires[0];
   }
 
   /**
-   * Makes validated, stamped rows durable: hot tier first, so the worker can never confirm (and
-   * trim) a row the tier does not hold yet, then one job. On failure nothing stays (503).
+   * Makes validated, stamped rows durable, with the other writes of the org that arrive together
+   * (`WriteGroups`): claimed and in the hot tier, then queued. Returns the rows accepted (the rest
+   * were duplicates of a claimed key); on failure nothing stays (503).
    */
-  async accept(orgId: string, records: MemoryRecord[], claims: DedupClaim[], requestId: string) {
-    try {
-      await this.hotTier.add(orgId, records);
-      await this.producer.enqueue({ v: 1, orgId, requestId, memories: records });
-    } catch (error) {
-      this.logger.error({ orgId, reqId: requestId, err: (error as Error).message }, 'could not queue a write');
-      await Promise.allSettled([this.hotTier.remove(orgId, records.map((r) => r.id)), this.dedup.release(orgId, claims)]);
-      throw queueUnavailable();
-    }
-    this.metrics.memoriesAccepted.inc({ org: this.metrics.org(orgId) }, records.length);
+  async accept(orgId: string, admissions: readonly Admission[], requestId: string): Promise<MemoryRecord[]> {
+    const claimed = await this.groups.submit(orgId, admissions, requestId);
+    const accepted = admissions.filter((_, i) => claimed[i]).map((a) => a.record);
+    if (accepted.length > 0) this.metrics.memoriesAccepted.inc({ org: this.metrics.org(orgId) }, accepted.length);
+    return accepted;
   }
 }
 
@@ -129,6 +116,3 @@ function createMemoryAttributes(orgId: string, memories: ReadonlyArray<{ agentId
   return attributes;
 }
 
-function queueUnavailable(): AppError {
-  return new AppError('store_unavailable', 'could not queue the write; nothing was stored', 'retry shortly; the queue (Redis) is unreachable');
-}

@@ -17,7 +17,8 @@ export class HotTier {
     private readonly orgTag: (orgId: string) => string = (orgId) => orgId,
   ) {}
 
-  private keys(orgId: string) {
+  /** The org's two keys; the gateway's admission script writes them directly (`WriteAdmission`). */
+  keys(orgId: string): { index: string; rows: string } {
     const org = this.orgTag(orgId);
     return { index: `${this.keyPrefix}:hot:${org}:time`, rows: `${this.keyPrefix}:hot:${org}:rows` };
   }
@@ -27,7 +28,12 @@ export class HotTier {
     const { index, rows } = this.keys(orgId);
     // Rows first, then the index that makes them findable: a reader never meets an index entry
     // whose row is missing for longer than this one round trip (and skips such entries anyway).
-    await Promise.all([this.redis.hset(rows, ...records.flatMap((r) => [r.id, JSON.stringify(r)])), this.redis.zadd(index, ...records.flatMap((r) => [r.timeUs, r.id]))]);
+    await Promise.all([this.redis.hset(rows, ...records.flatMap((r) => [r.id, HotTier.encode(r)])), this.redis.zadd(index, ...records.flatMap((r) => [r.timeUs, r.id]))]);
+  }
+
+  /** A row as the tier stores it. */
+  static encode(record: MemoryRecord): string {
+    return JSON.stringify(record);
   }
 
   async remove(orgId: string, ids: readonly string[]): Promise<void> {
