@@ -123,12 +123,22 @@ async function metric(url, name) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Prints a report and keeps it as bench/results/<date>-<name>.md. */
-function writeReport(name, report) {
+/** The commit measured, marked when the tree had uncommitted changes. */
+function gitCommit() {
+  const run = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const head = run(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = run(['status', '--porcelain', '--untracked-files=no']).stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? ' with uncommitted changes' : ''}`;
+}
+
+/** Prints a report, with the commit it measured, and keeps it as bench/results/<date>-<name>.md. */
+function writeReport(name, body) {
   const { mkdirSync, writeFileSync } = require('node:fs');
+  const report = `${body.trimEnd()}\n\nGit commit: ${gitCommit()}.\n`;
   process.stdout.write(report);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, `bench/results/${new Date().toISOString().slice(0, 10)}-${name}.md`), report);
 }
 
-module.exports = { root, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep, writeReport };
+module.exports = { root, gitCommit, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep, writeReport };

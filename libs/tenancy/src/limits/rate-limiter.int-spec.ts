@@ -34,6 +34,25 @@ describe('RateLimiter (GCRA on a real Redis)', () => {
     expect(decisions[3].states[0].resetSeconds).toBeGreaterThan(3 * 3600 - 10);
   });
 
+  it('decides the requests of one turn on the same limits together, in arrival order, as one at a time would', async () => {
+    const wide = key();
+    const narrow = key();
+    const checks = (cost: number) => [slow('wide', 10, cost, wide), slow('narrow', 3, 1, narrow)];
+    const script = jest.spyOn(redis.client as unknown as Record<string, () => unknown>, 'memtraceGcra2');
+    // Issued together: the 2nd costs 10 with 9 of the wide 10 left and is refused, spending nothing, so the 3rd
+    // and 4th still pass; the 5th finds the narrow limit spent by the 1st, 3rd and 4th.
+    const decisions = await Promise.all([1, 10, 2, 3, 1].map((cost) => limiter.consume(checks(cost))));
+    // One command carrying all five (ioredis may invoke it twice internally, with the same arguments).
+    const sent = new Set(script.mock.calls.map((args) => JSON.stringify(args)));
+    expect(sent.size).toBe(1);
+    expect((script.mock.calls[0] as unknown[])[6]).toBe(5);
+    script.mockRestore();
+    expect(decisions.map((d) => d.allowed)).toEqual([true, false, true, true, false]);
+    expect(decisions.map((d) => d.states.map((s) => s.remaining))).toEqual([[9, 2], [9, 2], [7, 1], [4, 0], [4, 0]]);
+    const next = await limiter.consume([slow('wide', 10, 4, wide)]);
+    expect(next).toMatchObject({ allowed: true, states: [{ remaining: 0 }] });
+  });
+
   it('refuses atomically: a request refused by one limit spends nothing of the others', async () => {
     const wide = key();
     const narrow = key();
