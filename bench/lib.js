@@ -123,6 +123,18 @@ async function metric(url, name) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Deterministic PRNG (mulberry32): the same data on every run, so before/after runs measure the same thing. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** The commit measured, marked when the tree had uncommitted changes. */
 function gitCommit() {
   const run = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
@@ -141,4 +153,4 @@ function writeReport(name, body) {
   writeFileSync(join(root, `bench/results/${new Date().toISOString().slice(0, 10)}-${name}.md`), report);
 }
 
-module.exports = { root, gitCommit, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep, writeReport };
+module.exports = { root, prng, gitCommit, machine, freshEnv, startApp, cli, cannon, bareHttpBaseline, metric, sleep, writeReport };

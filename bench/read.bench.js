@@ -21,7 +21,7 @@ const http = require('node:http');
 const os = require('node:os');
 const { statSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
-const { root, machine, freshEnv, startApp, sleep, writeReport } = require('./lib');
+const { root, prng, machine, freshEnv, startApp, sleep, writeReport } = require('./lib');
 
 const SIZES = (process.env.BENCH_READ_SIZES || '1000000,10000000').split(',').map((s) => Number(s.trim()));
 const REQUESTS = Number(process.env.BENCH_READ_REQUESTS || 2000);
@@ -54,17 +54,6 @@ const ms = (x) => x.toFixed(2);
 
 // ---- data -------------------------------------------------------------------------------------
 
-/** Deterministic PRNG (mulberry32), so every run loads and samples the same data. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const orgOf = (o) => (o === 0 ? SERVED_ORG : `org_bench_${String(o).padStart(2, '0')}`);
 const agentName = (a) => `agent_${String(a).padStart(4, '0')}`;

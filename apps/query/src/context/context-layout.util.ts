@@ -68,14 +68,41 @@ export function omittedLine(count: number): string {
  * omitted, a blank line and the omitted line.
  */
 export function layoutContext(subject: ContextSubject, lines: readonly ContextLine[], omitted: number): string {
-  let text = contextHeader(subject);
+  return layoutPieces(subject, lines, omitted)
+    .map((piece) => piece.text)
+    .join('');
+}
+
+/** A part of the context's text; the section is absent for the header, the omitted line and its blank line. */
+export interface LayoutPiece {
+  section?: SectionKey;
+  text: string;
+}
+
+/**
+ * The context as the header, each heading, each line, each blank line and the omitted line, in
+ * order: the parts a token count can be summed over (see TokenCounter.isAdditiveAt).
+ */
+export function layoutPieces(subject: ContextSubject, lines: readonly ContextLine[], omitted: number): LayoutPiece[] {
+  const pieces: LayoutPiece[] = [{ text: contextHeader(subject) }];
   for (const { key, title } of SECTIONS) {
     const own = lines.filter((line) => line.section === key);
     if (own.length === 0) continue;
-    text += `### ${title} (${own.length})\n${own.map((line) => line.text).join('')}${key === 'other' ? '' : '\n'}`;
+    pieces.push({ section: key, text: `### ${title} (${own.length})\n` }, ...own.map((line) => ({ section: key, text: line.text })));
+    if (key !== 'other') pieces.push({ section: key, text: '\n' });
   }
-  if (omitted > 0) text += `${text.endsWith('\n\n') ? '' : '\n'}${omittedLine(omitted)}`;
-  return text;
+  if (omitted > 0) {
+    if (!endsWithBlankLine(pieces)) pieces.push({ text: '\n' });
+    pieces.push({ text: omittedLine(omitted) });
+  }
+  return pieces;
+}
+
+/** Whether the joined text ends in '\n\n', without joining it. */
+function endsWithBlankLine(pieces: readonly LayoutPiece[]): boolean {
+  let tail = '';
+  for (let index = pieces.length - 1; index >= 0 && tail.length < 2; index -= 1) tail = pieces[index].text + tail;
+  return tail.endsWith('\n\n');
 }
 
 function reasoningOf(memory: MemoryRecord): string {

@@ -1,5 +1,6 @@
 import { MemoryRecord } from '@memtrace/contracts';
-import { ContextLine, ContextSubject, contextHeader, FILL_PRIORITY, formatLine, layoutContext, omittedLine, SECTIONS, sectionOf } from './context-layout.util';
+import { ContextLine, ContextSubject, contextHeader, FILL_PRIORITY, formatLine, layoutContext, omittedLine, sectionOf } from './context-layout.util';
+import { LayoutCosts } from './layout-cost.util';
 import { o200kTokenCounter, TokenCounter } from './token-counter.util';
 
 /** A line's text (content plus reasoning) is cut to this many characters unless configured. */
@@ -18,7 +19,6 @@ const MERGE_SLACK = 8;
 /** A selection of lines (indexes, in the order taken) whose rendered text fits the budget. */
 interface Fitted {
   chosen: number[];
-  text: string;
   tokens: number;
 }
 
@@ -48,7 +48,8 @@ export interface RenderedContext {
  * filled by priority (decisions, errors, actions, other), newest first within a section; the first
  * memory of a section that does not fit ends that section, so what a section omits is always its
  * oldest. An omitted line closes the text, counted in the budget. The fill estimates with per-line
- * counts; the real text is then counted, and adjusted until it fits. If not even the header fits
+ * counts; the real text is then counted exactly (from the counts of its parts where the tokenizer
+ * allows, see LayoutCosts), and adjusted until it fits. If not even the header fits
  * with the omitted line, the header alone is returned; if the header alone does not fit, ''.
  * Output is a function of the input set only: memories are ordered by time desc, then id.
  */
@@ -68,22 +69,26 @@ export class ContextRenderer {
         text: formatLine(memory, subject, this.settings.maxLineChars),
       })),
     );
-    const full = layoutContext(subject, lines, 0);
-    const fullTokens = maxTokens === undefined ? this.count(full) : this.countWithin(full, maxTokens);
-    if (fullTokens !== false) return rendered(full, fullTokens, lines.length, 0, false);
-    return this.fit(subject, lines, maxTokens as number);
+    if (maxTokens === undefined) {
+      const full = layoutContext(subject, lines, 0);
+      return rendered(full, this.settings.tokenCounter.count(full), lines.length, 0, false);
+    }
+    const costs = new LayoutCosts(subject, lines, this.settings.tokenCounter);
+    const fullTokens = costs.within(lines, 0, maxTokens);
+    if (fullTokens !== false) return rendered(layoutContext(subject, lines, 0), fullTokens, lines.length, 0, false);
+    return this.fit(subject, lines, costs, maxTokens);
   }
 
-  private fit(subject: ContextSubject, lines: readonly ContextLine[], maxTokens: number): RenderedContext {
-    const costs = new LineCosts(lines, (text) => this.count(text));
-    const fitted = this.shrink(subject, lines, this.choose(subject, lines, costs, maxTokens), maxTokens);
+  private fit(subject: ContextSubject, lines: readonly ContextLine[], costs: LayoutCosts, maxTokens: number): RenderedContext {
+    const fitted = this.shrink(lines, costs, this.choose(subject, lines, costs, maxTokens), maxTokens);
     if (fitted) {
-      const { text, tokens, chosen } = this.topUp(subject, lines, costs, fitted, maxTokens);
-      return rendered(text, tokens, chosen.length, lines.length - chosen.length, true);
+      const { tokens, chosen } = this.topUp(lines, costs, fitted, maxTokens);
+      const shown = kept(lines, chosen);
+      return rendered(layoutContext(subject, shown, lines.length - shown.length), tokens, shown.length, lines.length - shown.length, true);
     }
     const header = contextHeader(subject);
-    const headerTokens = this.countWithin(header, maxTokens);
-    if (headerTokens !== false) return rendered(header, headerTokens, 0, lines.length, true);
+    const headerTokens = costs.count(header);
+    if (headerTokens <= maxTokens) return rendered(header, headerTokens, 0, lines.length, true);
     return rendered('', 0, 0, lines.length, true);
   }
 
@@ -91,9 +96,9 @@ export class ContextRenderer {
    * The choice used per-piece counts, and BPE merges across pieces, so check the real text and give
    * back the last (lowest-priority) choices until it fits. Rarely runs more than once.
    */
-  private shrink(subject: ContextSubject, lines: readonly ContextLine[], chosen: number[], maxTokens: number): Fitted | undefined {
+  private shrink(lines: readonly ContextLine[], costs: LayoutCosts, chosen: number[], maxTokens: number): Fitted | undefined {
     for (let taken = chosen.length; taken >= 0; taken -= 1) {
-      const fitted = this.attempt(subject, lines, chosen.slice(0, taken), maxTokens);
+      const fitted = this.attempt(lines, costs, chosen.slice(0, taken), maxTokens);
       if (fitted) return fitted;
     }
     return undefined;
@@ -102,9 +107,9 @@ export class ContextRenderer {
   /**
    * The per-piece estimate is conservative (it prices the blank lines and the omitted line's digits
    * that merge or shrink in the real text), so try the next line of each section, in priority
-   * order, with exact counts. Bounded: each try tokenizes the whole text once.
+   * order, with exact counts. Bounded: each try counts one candidate text.
    */
-  private topUp(subject: ContextSubject, lines: readonly ContextLine[], costs: LineCosts, fitted: Fitted, maxTokens: number): Fitted {
+  private topUp(lines: readonly ContextLine[], costs: LayoutCosts, fitted: Fitted, maxTokens: number): Fitted {
     let attempts = TOP_UP_ATTEMPTS;
     let best = fitted;
     for (const key of FILL_PRIORITY) {
@@ -115,7 +120,7 @@ export class ContextRenderer {
         if (estimate - MERGE_SLACK > maxTokens - best.tokens) break;
         if (attempts === 0) return best;
         attempts -= 1;
-        const next = this.attempt(subject, lines, [...best.chosen, index], maxTokens);
+        const next = this.attempt(lines, costs, [...best.chosen, index], maxTokens);
         if (next === undefined) break;
         best = next;
       }
@@ -123,16 +128,15 @@ export class ContextRenderer {
     return best;
   }
 
-  private attempt(subject: ContextSubject, lines: readonly ContextLine[], chosen: number[], maxTokens: number): Fitted | undefined {
-    const kept = lines.filter((_, index) => chosen.includes(index));
-    const text = layoutContext(subject, kept, lines.length - kept.length);
-    const tokens = this.countWithin(text, maxTokens);
-    return tokens === false ? undefined : { chosen, text, tokens };
+  private attempt(lines: readonly ContextLine[], costs: LayoutCosts, chosen: number[], maxTokens: number): Fitted | undefined {
+    const shown = kept(lines, chosen);
+    const tokens = costs.within(shown, lines.length - shown.length, maxTokens);
+    return tokens === false ? undefined : { chosen, tokens };
   }
 
   /** Indexes of the lines to keep, in the order they were taken (priority, then newest first). */
-  private choose(subject: ContextSubject, lines: readonly ContextLine[], costs: LineCosts, maxTokens: number): number[] {
-    let remaining = maxTokens - this.count(contextHeader(subject)) - this.count('\n') - this.count(omittedLine(lines.length));
+  private choose(subject: ContextSubject, lines: readonly ContextLine[], costs: LayoutCosts, maxTokens: number): number[] {
+    let remaining = maxTokens - costs.count(contextHeader(subject)) - costs.count('\n') - costs.count(omittedLine(lines.length));
     const chosen: number[] = [];
     for (const key of FILL_PRIORITY) {
       const members = lines.flatMap((line, index) => (line.section === key ? [index] : []));
@@ -145,45 +149,12 @@ export class ContextRenderer {
     }
     return chosen;
   }
-
-  private count(text: string): number {
-    return text === '' ? 0 : this.settings.tokenCounter.count(text);
-  }
-
-  /** The count when it is within `limit`, else false; stops early where the tokenizer can. */
-  private countWithin(text: string, limit: number): number | false {
-    const counter = this.settings.tokenCounter;
-    if (counter.countWithin) return text === '' ? 0 : counter.countWithin(text, limit);
-    const tokens = this.count(text);
-    return tokens <= limit ? tokens : false;
-  }
 }
 
-/** Per-piece token counts, each counted once per render: the fill and the top-up share them. */
-class LineCosts {
-  private readonly lineCosts: Array<number | undefined> = [];
-  private readonly headingCosts = new Map<string, number>();
-
-  constructor(
-    private readonly lines: readonly ContextLine[],
-    private readonly count: (text: string) => number,
-  ) {}
-
-  line(index: number): number {
-    return (this.lineCosts[index] ??= this.count(this.lines[index].text));
-  }
-
-  /** A section's heading with the blank line before the next section, sized for all its members. */
-  heading(key: string): number {
-    let cost = this.headingCosts.get(key);
-    if (cost === undefined) {
-      const title = SECTIONS.find((section) => section.key === key)?.title;
-      const members = this.lines.filter((line) => line.section === key).length;
-      cost = this.count(`### ${title} (${members})\n`) + this.count('\n');
-      this.headingCosts.set(key, cost);
-    }
-    return cost;
-  }
+/** The chosen lines in display order (newest first within a section), whatever order they were taken in. */
+function kept(lines: readonly ContextLine[], chosen: readonly number[]): ContextLine[] {
+  const taken = new Set(chosen);
+  return lines.filter((_, index) => taken.has(index));
 }
 
 interface SortableLine extends ContextLine {
