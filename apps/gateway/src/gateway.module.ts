@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { StoreModule } from '@memtrace/store';
-import { AuthGuard, PlatformOptions, RateLimitGuard, RateLimitPolicy, RateLimiter, TenancyModule } from '@memtrace/tenancy';
+import { AgentDirectoryVersion, AuthGuard, PlatformOptions, RateLimitGuard, RateLimitPolicy, RateLimiter, TenancyModule } from '@memtrace/tenancy';
 import { AgentService } from './agents/agent.service';
 import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
@@ -41,6 +41,7 @@ export class GatewayModule {
         MemoryTransferService,
         QueryClient,
         AgentService,
+        AgentDirectoryVersion,
         SessionService,
         RateLimiter,
         RateLimitPolicy,

@@ -3,8 +3,9 @@ import { AppConfig } from '@memtrace/config';
 import { DedupService } from '@memtrace/ingest';
 import { Metrics } from '@memtrace/observability';
 import { StoreModule } from '@memtrace/store';
-import { PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AgentDirectoryVersion, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
 import { AgentActivityService } from './activity/agent-activity.service';
+import { AgentAliases } from './agents/agent-aliases';
 import { AgentScope } from './agents/agent-scope';
 import { ContextQueryService } from './context/context-query.service';
 import { ErasureService } from './erasures/erasure.service';
@@ -35,6 +36,8 @@ import { AgentStatsService } from './stats/agent-stats.service';
     ErasureService,
     MemoryExportService,
     DedupService,
+    AgentDirectoryVersion,
+    AgentAliases,
     AgentScope,
     MemoryQueryService,
     AgentStatsService,

@@ -37,8 +37,9 @@ export class AgentRepository {
 
   /** By id or, failing that, by name (upstream's `GET /agents/:id`). */
   async findByIdOrName(orgId: string, idOrName: string): Promise<AgentRow | null> {
-    const byId = await this.prisma.agent.findFirst({ where: { orgId, id: idOrName } });
-    return byId ?? this.prisma.agent.findFirst({ where: { orgId, name: idOrName } });
+    // One round trip; an id match wins over another agent that has the same text as its name.
+    const matches = await this.prisma.agent.findMany({ where: { orgId, OR: [{ id: idOrName }, { name: idOrName }] }, take: 2 });
+    return matches.find((agent) => agent.id === idOrName) ?? matches[0] ?? null;
   }
 
   /** `agentAliases` of `idOrName`, looked up in the org. */

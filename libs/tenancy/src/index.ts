@@ -18,3 +18,4 @@ export * from './bootstrap/bootstrap.service';
 export * from './bootstrap/bootstrap-banner';
 export * from './bootstrap/bootstrap-on-start';
 export * from './internal/signed-json.socket';
+export * from './agents/agent-directory-version';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AgentRepository } from '@memtrace/catalog';
 import { AgentActivityRequest, AgentActivityResponse } from '@memtrace/contracts';
+import { AgentAliases } from '../agents/agent-aliases';
 import { withAgentAliases } from '../agents/agent-scope';
 import { readScopeNow as scope } from '../filters/read-scope.util';
 import { MemoryReader } from '../memories/memory-reader.service';
@@ -17,12 +17,12 @@ import { parseAgentActivityQuery } from './agent-activity.parser';
 export class AgentActivityService {
   constructor(
     private readonly reader: MemoryReader,
-    private readonly agents: AgentRepository,
+    private readonly aliases: AgentAliases,
   ) {}
 
   async activity(request: AgentActivityRequest): Promise<AgentActivityResponse> {
     const query = parseAgentActivityQuery(request.agentId, request.params, scope(request.orgId));
-    const aliases = await this.agents.aliases(request.orgId, query.agentId);
+    const aliases = await this.aliases.of(request.orgId, query.agentId);
     const cells = await this.reader.countByBucket(withAgentAliases(query.filter, aliases), query.bucketUs);
     return toActivityResponse(query, cells);
   }

@@ -1,4 +1,5 @@
-import { agentAliases, AgentRepository } from '@memtrace/catalog';
+import { agentAliases } from '@memtrace/catalog';
+import { AgentAliases } from './agent-aliases';
 import { AgentScope, withAgentAliases } from './agent-scope';
 
 describe('agentAliases', () => {
@@ -11,8 +12,8 @@ describe('agentAliases', () => {
 
 describe('AgentScope', () => {
   const registered = { id: 'agent_1', name: 'billing-bot' };
-  const agents = { aliases: async (_org: string, key: string) => agentAliases(key, key === 'agent_1' || key === 'billing-bot' ? registered : null) };
-  const scope = new AgentScope(agents as unknown as AgentRepository);
+  const aliases = { of: async (_org: string, key: string) => agentAliases(key, key === 'agent_1' || key === 'billing-bot' ? registered : null) };
+  const scope = new AgentScope(aliases as unknown as AgentAliases);
 
   it('widens an agent filter to the aliases and keeps every other constraint', async () => {
     const query = { filter: { orgId: 'org_a', agentId: 'billing-bot', memoryTypes: ['decision'], sinceUs: 5 }, order: 'desc' as const, limit: 10 };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AgentRepository } from '@memtrace/catalog';
 import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
+import { AgentAliases } from './agent-aliases';
 
 /**
  * Agent-scoped reads (an agent's memories, context and stats) match the memories written under any
@@ -10,13 +10,13 @@ import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
  */
 @Injectable()
 export class AgentScope {
-  constructor(private readonly agents: AgentRepository) {}
+  constructor(private readonly aliases: AgentAliases) {}
 
   /** `query` with its `agentId` widened to the agent's aliases. */
   async widen(query: MemoryQuery): Promise<MemoryQuery> {
     const { agentId, orgId } = query.filter;
     if (agentId === undefined) return query;
-    return { ...query, filter: withAgentAliases(query.filter, await this.agents.aliases(orgId, agentId)) };
+    return { ...query, filter: withAgentAliases(query.filter, await this.aliases.of(orgId, agentId)) };
   }
 }
 
