@@ -26,14 +26,15 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
-  // jest's 5 s default is too tight for the heavier in-process specs (DuckDB batches of 200k rows,
-  // property tests) on a loaded 2-core CI machine; e2e suites set their own, longer limits.
-  testTimeout: 20_000,
 };
 module.exports = {
   // Jest's default on a 2-core machine is one worker, which leaves a core idle while an e2e suite
   // waits on its processes; two workers took the suite from 834 s to about 600 s here.
   maxWorkers: 2,
+  // jest's 5 s default is too tight for the heavier specs (DuckDB batches of 200k rows, property
+  // tests, an e2e suite's first request) on a loaded 2-core CI machine. A global option: inside a
+  // project's config jest ignores it.
+  testTimeout: 20_000,
   // @duckdb/node-bindings starts a native "RefReaper" handle when the binding loads (not per
   // instance), which keeps the process alive after the last test (seen with --detectOpenHandles).
   forceExit: true,
