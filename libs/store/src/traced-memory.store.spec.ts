@@ -24,6 +24,7 @@ describe('store calls while tracing is on', () => {
   it('are CLIENT spans with the database conventions (embedded DuckDB)', async () => {
     const store = await createStore({ kind: 'duckdb', url: ':memory:', database: 'unused', measurement: 'memories' });
     expect(store).toBeInstanceOf(TracedMemoryStore);
+    expect(store.writesVisibleOnCommit).toBe(true); // the batcher reads it through the wrapper
     await store.write([aMemory(), aMemory()]);
     expect(await store.count({ orgId: 'org_a' })).toBe(2);
     await store.ping();
@@ -45,6 +46,7 @@ describe('store calls while tracing is on', () => {
     const binding = { kind: 'arc' as const, url: 'http://arc.internal:8000', database: 'org_db', measurement: 'events' };
     const failing = new ArcMemoryStore({ ...binding, fetch: async () => Promise.reject(new TypeError('fetch failed')) });
     const store = new TracedMemoryStore(failing, binding);
+    expect(store.writesVisibleOnCommit).toBe(false);
     await expect(store.query({ filter: { orgId: 'org_a' }, order: 'desc', limit: 1 })).rejects.toThrow(StoreUnavailableError);
     await tracing.flush();
 

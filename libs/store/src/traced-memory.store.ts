@@ -11,6 +11,7 @@ import type { BucketCount, MemoryStore, StoreBinding } from './port/memory-store
  * while tracing is on (see `createStore`); pings (health checks) are not traced.
  */
 export class TracedMemoryStore implements MemoryStore {
+  readonly writesVisibleOnCommit: boolean;
   private readonly attributes: Attributes;
   private readonly measurement: string;
 
@@ -18,6 +19,7 @@ export class TracedMemoryStore implements MemoryStore {
     private readonly store: MemoryStore,
     binding: StoreBinding,
   ) {
+    this.writesVisibleOnCommit = store.writesVisibleOnCommit;
     this.measurement = binding.measurement;
     this.attributes = { 'db.system.name': binding.kind, 'db.collection.name': binding.measurement, ...serverOf(binding) };
   }

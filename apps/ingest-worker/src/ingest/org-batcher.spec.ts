@@ -37,8 +37,11 @@ const down = () => new StoreUnavailableError('the store answered HTTP 503', { st
  * each visibility check with the next scripted error, then answers from what it holds.
  */
 class ScriptedStore {
+  /** As Arc: accepted rows must be confirmed (here they are visible at once, but the batcher cannot know). */
+  readonly writesVisibleOnCommit: boolean = false;
   readonly rows = new Map<string, MemoryRecord>();
   writes = 0;
+  visibilityChecks = 0;
 
   constructor(
     private readonly writeFailures: Array<() => Error>,
@@ -63,10 +66,16 @@ class ScriptedStore {
   }
 
   async findVisibleIds(_orgId: string, ids: readonly string[]): Promise<Set<string>> {
+    this.visibilityChecks += 1;
     const failure = this.confirmFailures.shift();
     if (failure) throw failure();
     return new Set(ids.filter((id) => this.rows.has(id)));
   }
+}
+
+/** As the embedded DuckDB: a resolved write has committed its rows, visible to every later query. */
+class CommittingStore extends ScriptedStore {
+  override readonly writesVisibleOnCommit = true;
 }
 
 /** The deleted-ids set of one org, in memory (the real one is a Redis sorted set: erased-ids.ts). */
@@ -85,9 +94,11 @@ class FakeTombstones {
   }
 }
 
-function batcherOn(store: ScriptedStore, erased = new FakeErasedIds(), tombstones = new FakeTombstones()) {
+function batcherOn(store: ScriptedStore, erased = new FakeErasedIds(), tombstones = new FakeTombstones(), visibility?: VisibilityEstimate) {
   const released: string[] = [];
   const refusals: RefusedBatch[] = [];
+  const stored: string[] = [];
+  const metrics = new Metrics();
   const stores = { forOrg: async () => store as unknown as MemoryStore } as unknown as StoreRegistry;
   const hotTier = { remove: async () => undefined } as unknown as HotTier;
   const batcher = new OrgBatcher('org_a', SETTINGS, {
@@ -96,11 +107,14 @@ function batcherOn(store: ScriptedStore, erased = new FakeErasedIds(), tombstone
     erased: erased as unknown as ErasedIds,
     tombstones: tombstones as unknown as ForgetTombstones,
     releaseClaims: async (_orgId, records) => void released.push(...records.map((r) => r.id)),
-    metrics: new Metrics(),
+    metrics,
     logger: pino({ level: 'silent' }),
+    onStored: async (_orgId, records) => void stored.push(...records.map((r) => r.id)),
     onRefused: async (_orgId, batch) => void refusals.push(batch),
+    visibility,
   });
-  return { batcher, refusals, released };
+  const rowsWritten = async () => (await metrics.ingestRowsWritten.get()).values.reduce((sum, v) => sum + v.value, 0);
+  return { batcher, refusals, released, stored, rowsWritten };
 }
 
 const always = (error: () => Error) => Array.from({ length: 1_000 }, () => error);
@@ -147,6 +161,44 @@ describe('OrgBatcher and a store that refuses or fails writes', () => {
     expect(store.writes).toBe(SETTINGS.refusedWriteAttempts);
     expect(store.rows.size).toBe(1);
     expect(refusals).toEqual([]);
+  });
+});
+
+describe('OrgBatcher and whether a store shows its writes on commit', () => {
+  it('completes the jobs of a store whose writes are visible on commit without a visibility query, and learns nothing from them', async () => {
+    const store = new CommittingStore([]);
+    const visibility = new VisibilityEstimate();
+    visibility.ms = 300; // what Arc orgs of the same process taught it
+    const { batcher, stored, rowsWritten } = batcherOn(store, undefined, undefined, visibility);
+    const records = [aRecord(), aRecord(), aRecord()];
+    await Promise.all([batcher.submit(records.slice(0, 2)), batcher.submit(records.slice(2))]);
+    expect(store.visibilityChecks).toBe(0);
+    expect([...store.rows.keys()]).toEqual(records.map((r) => r.id));
+    expect(stored).toEqual(records.map((r) => r.id));
+    expect(await rowsWritten()).toBe(3);
+    expect(visibility.ms).toBe(300);
+  });
+
+  it('still retries a failed write of such a store until it lands', async () => {
+    const store = new CommittingStore([down, down]);
+    const { batcher, rowsWritten } = batcherOn(store);
+    await batcher.submit([aRecord()]);
+    expect(store.writes).toBe(3);
+    expect(store.visibilityChecks).toBe(0);
+    expect(await rowsWritten()).toBe(1);
+  });
+
+  it('confirms the rows of a store that may only buffer them, and learns how soon they showed', async () => {
+    const store = new ScriptedStore([]);
+    const visibility = new VisibilityEstimate();
+    visibility.ms = 20;
+    const { batcher, stored, rowsWritten } = batcherOn(store, undefined, undefined, visibility);
+    const record = aRecord();
+    await batcher.submit([record]);
+    expect(store.visibilityChecks).toBe(1);
+    expect(stored).toEqual([record.id]);
+    expect(await rowsWritten()).toBe(1);
+    expect(visibility.ms).toBe(18); // found at the first poll: a little sooner next time
   });
 });
 

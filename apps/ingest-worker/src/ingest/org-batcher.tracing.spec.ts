@@ -13,10 +13,11 @@ function aRecord(): MemoryRecord {
   return { id, timeUs: 1_787_227_200_000_000 + sequence, orgId: 'org_a', agentId: 'a', sessionId: '', memoryType: 'episodic', eventType: 'general', content: id, metadata: null, tags: [], dedupKey: '', importance: 0, parentId: '' };
 }
 
-/** A store that accepts every row and shows it at once. */
+/** A store that accepts every row and shows it at once, though (like Arc) it does not say so. */
 function acceptingStore(): MemoryStore {
   const rows = new Set<string>();
   return {
+    writesVisibleOnCommit: false,
     write: async (records: readonly MemoryRecord[]) => void records.forEach((r) => rows.add(r.id)),
     findVisibleIds: async (_org: string, ids: readonly string[]) => new Set(ids.filter((id) => rows.has(id))),
   } as unknown as MemoryStore;

@@ -53,9 +53,10 @@ export class PoisonBatchError extends Error {}
 export class RefusedBatchError extends Error {}
 
 /**
- * How long after a write rows tend to become visible (Arc buffers writes for a while, DuckDB shows
- * them at once), learnt from confirmed batches and shared by a process's batchers: an org with a few
- * writes never has enough batches of its own to learn it.
+ * How long after a write rows tend to become visible (Arc buffers writes for a while), learnt from
+ * confirmed batches and shared by a process's batchers: an org with a few writes never has enough
+ * batches of its own to learn it. Stores whose writes are visible on commit (DuckDB) are never
+ * polled, so they teach it nothing: their instant answers would only drag the Arc orgs' estimate down.
  */
 export class VisibilityEstimate {
   ms = 0;
@@ -96,7 +97,8 @@ const MAX_FIRST_CONFIRM_MS = 1_000;
 
 /**
  * Gathers the rows of many jobs of one org into store batches (size or age trigger), writes each
- * batch, confirms its rows are visible to queries (Arc's 204 only means "buffered"), trims them from
+ * batch, confirms its rows are visible to queries where the store's answer does not already mean
+ * so (Arc's 204 only means "buffered"; see `MemoryStore.writesVisibleOnCommit`), trims them from
  * the hot tier, and only then lets the jobs complete. Store outages are retried with backoff for as
  * long as they last; the backlog stays in Redis because the worker's concurrency bounds what it holds.
  */
@@ -249,6 +251,8 @@ export class OrgBatcher {
         const store = await this.deps.stores.forOrg(this.orgId);
         stage = 'write';
         await this.timed('write', () => store.write(remaining));
+        // The resolved write is itself the confirmation: polling would only cost the store a query.
+        if (store.writesVisibleOnCommit) break;
         stage = 'confirm';
         remaining = await this.confirm(store, remaining);
         if (remaining.length === 0) break;

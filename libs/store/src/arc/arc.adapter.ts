@@ -31,6 +31,8 @@ const MAX_ARC_MICROS = 1e16;
 
 /** The store port on one Arc database and measurement. */
 export class ArcMemoryStore extends SqlMemoryStore {
+  /** Arc's 204 means buffered: the rows become queryable when Arc flushes its buffer. */
+  readonly writesVisibleOnCommit = false;
   private readonly http: ArcHttpClient;
 
   constructor(private readonly options: ArcStoreOptions) {

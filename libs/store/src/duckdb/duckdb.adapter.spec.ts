@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,70 @@ describe('DuckDbMemoryStore', () => {
     expect(await store.count({ orgId: 'org_a' })).toBe(10);
     await store.close();
   }, 60_000); // 210,000 rows through the appender: seconds on a loaded 2-core machine
+
+  describe('one appender across writes', () => {
+    let appenders: jest.SpyInstance;
+    beforeEach(() => {
+      appenders = jest.spyOn(DuckDBConnection.prototype, 'createAppender');
+    });
+    afterEach(() => appenders.mockRestore());
+
+    it('lands many consecutive writes, each readable once it resolves, through one appender', async () => {
+      const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
+      expect(store.writesVisibleOnCommit).toBe(true);
+      let written = 0;
+      for (let i = 0; i < 200; i++) {
+        const batch = Array.from({ length: 1 + (i % 7) * 50 }, (_, j) => aMemory({ timeUs: BASE_US + written + j }));
+        await store.write(batch);
+        written += batch.length;
+        const last = batch[batch.length - 1];
+        expect(await store.findVisibleIds('org_a', [batch[0].id, last.id], batch[0].timeUs, last.timeUs)).toEqual(new Set([batch[0].id, last.id]));
+        if (i % 50 === 49) expect(await store.delete({ orgId: 'org_a', ids: [last.id] })).toBe(1);
+      }
+      expect(await store.count({ orgId: 'org_a' })).toBe(written - 4);
+      expect(appenders).toHaveBeenCalledTimes(1);
+      await store.close();
+    });
+
+    it('after a failed write holds none of its rows, and the next write lands its own rows only', async () => {
+      const path = join(dir, 'recover.duckdb');
+      await inspect(path, `CREATE TABLE memories (${COLUMN_DDL}, CHECK (content <> 'boom'))`);
+      const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
+      const good = () => Array.from({ length: 10 }, () => aMemory());
+      // Two data chunks, the bad row in the second: DuckDB refuses it when the appender flushes.
+      const poisoned = () => Array.from({ length: 3000 }, (_, i) => aMemory({ content: i === 2500 ? 'boom' : 'fine' }));
+
+      await expect(store.write(poisoned())).rejects.toThrow(StoreRejectedError); // the appender's first write
+      expect(await store.count({ orgId: 'org_a' })).toBe(0);
+      const first = good();
+      await store.write(first);
+      await store.write(good());
+      await expect(store.write(poisoned())).rejects.toThrow(StoreRejectedError); // a reused appender's
+      const last = good();
+      await store.write(last);
+
+      const ids = (await store.query({ filter: { orgId: 'org_a' }, order: 'asc', limit: 100 })).map((r) => r.id);
+      expect(ids).toHaveLength(30);
+      expect(ids).toEqual(expect.arrayContaining([...first, ...last].map((r) => r.id)));
+      expect(appenders).toHaveBeenCalledTimes(3); // one per failure, one at the start
+      await store.close();
+      const [{ n }] = await inspect(path, `SELECT count(*) AS n FROM memories WHERE content = 'fine'`);
+      expect(n).toBe(0n);
+    });
+
+    it('closes with its appender: the file holds every row, a second close is harmless, later calls are refused', async () => {
+      const path = join(dir, 'close.duckdb');
+      const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
+      await store.write([aMemory(), aMemory()]);
+      await store.write([aMemory()]);
+      await Promise.all([store.close(), store.close()]);
+      await store.close();
+      await expect(store.write([aMemory()])).rejects.toThrow(StoreUnavailableError);
+      await expect(store.count({ orgId: 'org_a' })).rejects.toThrow(StoreUnavailableError);
+      const [{ n }] = await inspect(path, 'SELECT count(*) AS n FROM memories');
+      expect(n).toBe(3n);
+    });
+  });
 
   it('counts a row stored twice (a retried batch) as one memory', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });

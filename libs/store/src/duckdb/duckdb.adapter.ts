@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { MemoryFilter, MemoryRecord } from '@memtrace/contracts';
 import { StoreRejectedError, StoreUnavailableError, type StoreError } from '../port/store.exception';
 import { toMemoryColumns } from '../schema/memory-row.mapper';
@@ -30,7 +30,15 @@ export interface DuckDbStoreOptions {
  * zone maps already prune `time` ranges, and an index would slow every append.
  */
 export class DuckDbMemoryStore extends SqlMemoryStore {
+  /** `write` resolves after its COMMIT, and every read runs on this same connection after it. */
+  readonly writesVisibleOnCommit = true;
   private readonly queue = new SerialQueue();
+  /**
+   * One appender for every write instead of one per batch (each creation looks the table up in
+   * the catalog). It holds no rows between writes: each write flushes it before COMMIT. Dropped
+   * after a failed write, because DuckDB invalidates an appender whose flush failed.
+   */
+  private appender?: DuckDBAppender;
   private closed = false;
 
   private constructor(
@@ -69,21 +77,16 @@ export class DuckDbMemoryStore extends SqlMemoryStore {
     await this.exclusive(async () => {
       await this.connection.run('BEGIN TRANSACTION');
       try {
-        const appender = await this.connection.createAppender(this.sql.measurement);
-        try {
-          for (const chunk of toDataChunks(columns, records.length)) appender.appendDataChunk(chunk);
-          appender.closeSync(); // flushes the rows into the open transaction
-        } catch (err) {
-          try {
-            appender.clear();
-            appender.closeSync();
-          } catch {
-            // the append error is the one worth reporting; ROLLBACK below discards any rows
-          }
-          throw err;
-        }
+        const appender = (this.appender ??= await this.connection.createAppender(this.sql.measurement));
+        for (const chunk of toDataChunks(columns, records.length)) appender.appendDataChunk(chunk);
+        // A flush appends to the connection's open transaction (so do the appender's own flushes
+        // every 100 chunks): the batch becomes visible at COMMIT, whole, or goes with ROLLBACK.
+        appender.flushSync();
         await this.connection.run('COMMIT');
       } catch (err) {
+        // Before the ROLLBACK: closing an appender flushes what it still holds, and after the
+        // ROLLBACK that flush would auto-commit part of the failed batch.
+        this.dropAppender();
         await this.connection.run('ROLLBACK').catch(() => undefined);
         throw err;
       }
@@ -100,9 +103,10 @@ export class DuckDbMemoryStore extends SqlMemoryStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
     await this.queue.run(async () => {
+      if (this.closed) return;
       this.closed = true;
+      this.dropAppender(); // before its connection: the native appender refers to it
       this.connection.closeSync();
       this.instance.closeSync();
     });
@@ -110,6 +114,18 @@ export class DuckDbMemoryStore extends SqlMemoryStore {
 
   protected rows(sql: string): Promise<Record<string, unknown>[]> {
     return this.exclusive(async () => (await this.connection.runAndReadAll(sql)).getRowObjects());
+  }
+
+  /** Discards the rows the appender holds, if any, and closes it; the next write creates another. */
+  private dropAppender(): void {
+    const appender = this.appender;
+    this.appender = undefined;
+    try {
+      appender?.clear();
+      appender?.closeSync();
+    } catch {
+      // An invalidated appender may refuse to close; the error worth reporting is the write's.
+    }
   }
 
   /** Serialises on the connection and maps DuckDB failures to the port's errors. */

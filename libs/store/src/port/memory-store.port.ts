@@ -6,7 +6,15 @@ import type { MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contract
  * `StoreRejectedError` (dead-letter / 400).
  */
 export interface MemoryStore {
-  /** Appends the rows as one batch. Arc only buffers them: see `findVisibleIds`. */
+  /**
+   * True when a resolved `write` is already visible to every query (the embedded DuckDB commits
+   * the batch before it resolves), so a writer need not confirm it; false when the store may only
+   * have buffered the rows (Arc's 204) and `findVisibleIds` is how a writer learns they landed.
+   * Anything not known to show its writes at once says false: a needless confirmation costs a
+   * query, a skipped one could complete jobs whose rows are not readable yet.
+   */
+  readonly writesVisibleOnCommit: boolean;
+  /** Appends the rows as one batch. Arc only buffers them: see `writesVisibleOnCommit`. */
   write(records: readonly MemoryRecord[]): Promise<void>;
   /** Rows matching the filter, ordered by (time, id) in `q.order`, paged by limit/offset. */
   query(q: MemoryQuery): Promise<MemoryRecord[]>;
@@ -20,7 +28,8 @@ export interface MemoryStore {
   countByBucket(filter: MemoryFilter, bucketUs: number): Promise<BucketCount[]>;
   /**
    * Which of `ids` (of `orgId`, written with times in [minUs, maxUs] inclusive) are queryable now:
-   * the worker's confirmation that a batch is visible. One query, bounded by the batch's time range.
+   * the worker's confirmation that a batch is visible where writes are not visible on commit.
+   * One query, bounded by the batch's time range.
    */
   findVisibleIds(orgId: string, ids: readonly string[], minUs: number, maxUs: number): Promise<Set<string>>;
   /** Deletes the matching rows and returns how many went. Arc deletes flushed rows only. */

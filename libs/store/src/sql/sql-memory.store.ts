@@ -12,6 +12,8 @@ import { MemorySqlBuilder } from './memory-sql.builder';
 export abstract class SqlMemoryStore implements MemoryStore {
   protected constructor(protected readonly sql: MemorySqlBuilder) {}
 
+  abstract readonly writesVisibleOnCommit: boolean;
+
   /** Runs one SELECT and returns its rows keyed by column name. */
   protected abstract rows(sql: string): Promise<Record<string, unknown>[]>;
 
