@@ -52,8 +52,21 @@ async function freshEnv(extra = {}) {
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await c.end();
+      await dropRedisPrefix(env.REDIS_URL, env.MEMTRACE_REDIS_PREFIX);
     },
   };
+}
+
+/** A run's Redis keys go with it: a gateway bench leaves ~100 MiB of unconsumed jobs and hot-tier rows. */
+async function dropRedisPrefix(url, prefix) {
+  const { Redis } = require('ioredis');
+  const redis = new Redis(url || 'redis://127.0.0.1:6379');
+  try {
+    const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 });
+    for await (const keys of stream) if (keys.length > 0) await redis.unlink(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Starts dist/apps/<app>/src/main.js and waits for its apps' `listening` lines. */

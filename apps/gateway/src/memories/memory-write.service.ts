@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Attributes, Span, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
-import { AppError, dedupKey, MemoryRecord, MemoryWire, toMemoryWire } from '@memtrace/contracts';
+import { AppError, dedupKey, MemoryRecord, MemoryWire, newMemoryId, toMemoryWire } from '@memtrace/contracts';
 import { inSpan, InSpanOptions, LOGGER, Metrics } from '@memtrace/observability';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import { parseCreateMemories, WriteLimits } from './create-memory.parser';
 import { Admission } from '@memtrace/ingest';
 import { IdempotencyService, IdempotentRequest } from './idempotency.service';
@@ -72,7 +71,7 @@ export class MemoryWriteService {
     // Upstream order: validation first, then the org's store (503 without one).
     await this.bindings.resolve(orgId);
     const records = parsed.memories.map((m, index): MemoryRecord => {
-      const id = idempotency ? IdempotencyService.memoryId(orgId, idempotency, index) : uuidv7();
+      const id = idempotency ? IdempotencyService.memoryId(orgId, idempotency, index) : newMemoryId();
       const key = m.dedupKey || (this.config.writes.dedupEnabled ? dedupKey(m.agentId, m.eventType, m.content) : '');
       return { ...m, id, orgId, timeUs: this.clock.next(), dedupKey: key };
     });
