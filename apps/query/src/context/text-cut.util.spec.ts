@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cutText } from './text-cut.util';
+import { cutText, graphemeStarts } from './text-cut.util';
 
 describe('cutText', () => {
   it('leaves text within the cap alone', () => {
@@ -75,4 +75,29 @@ describe('cutText property', () => {
       }),
     );
   });
+
+  describe('graphemeStarts', () => {
+    const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+    const whole = (text: string) => [...segmenter.segment(text)].map((g) => g.index);
+    // ASCII beside everything that joins characters: combining marks, ZWJ and emoji, skin tones,
+    // regional indicators, a Prepend (U+0600), Hangul jamo, Devanagari conjuncts, CR LF, lone surrogates.
+    const pieces = ['a', 'Z', ' ', '\t', '-', '#', '1', '\r', '\n', '\r\n', '\u0301', '\u200d', '😀', '👨', '🏽', '🇫', '🇷', '\u0600', '\u1100', '\u1161', '\u11a8', 'क', '\u094d', 'ष', '—', 'é', '\ud800', '\udc00', '\ufe0f', '©'];
+
+    it('gives exactly the segmenter\'s boundaries', () => {
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+          const text = parts.join('');
+          expect([...graphemeStarts(text)]).toEqual(whole(text));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it('agrees on long mixed lines and on arbitrary strings', () => {
+      const line = `${'word '.repeat(30)}— 👨‍👩‍👧 e\u0301 🇫🇷 ${'x'.repeat(50)}\u0600a`;
+      expect([...graphemeStarts(line)]).toEqual(whole(line));
+      fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => expect([...graphemeStarts(text)]).toEqual(whole(text))), { numRuns: 2000 });
+    });
+  });
 });
+
