@@ -42,7 +42,8 @@ describe('probes and the backlog endpoint', () => {
     expect((await getJson(`${worker.url('ingest-worker')}/backlog`)).body).toEqual({ backlog: 0, waiting: 0, prioritized: 0, delayed: 0, orgs: 0 });
     // The store is unreachable: the worker holds one turn's jobs and retries; the rest wait.
     stack.cli(['org', 'add-arc', stack.orgId, '--url', 'http://127.0.0.1:9', '--database', ARC_DB, '--replace']);
-    const written = await writeLoad([gateway], stack.key, 30, 'backlog');
+    // One at a time: writes that reach a gateway together share one job (group commit).
+    const written = await writeLoad([gateway], stack.key, 30, 'backlog', 1);
     expect(written.every((w) => w.status === 201)).toBe(true);
     let backlog: any;
     await waitFor(

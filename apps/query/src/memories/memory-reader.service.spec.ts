@@ -23,6 +23,8 @@ function fakeStore(rows: MemoryRecord[]): MemoryStore {
       return counts;
     },
     countByBucket: async (filter: MemoryFilter, bucketUs: number) => countRecordsByBucket(matching(filter), bucketUs),
+    findVisibleIds: async (orgId: string, ids: readonly string[], minUs: number, maxUs: number) =>
+      new Set(rows.filter((r) => r.orgId === orgId && ids.includes(r.id) && r.timeUs >= minUs && r.timeUs <= maxUs).map((r) => r.id)),
   } as unknown as MemoryStore;
 }
 

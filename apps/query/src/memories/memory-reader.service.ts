@@ -98,11 +98,17 @@ export class MemoryReader {
     }
   }
 
-  /** Ids of `hot` the store answers already (one bounded id query). */
+  /**
+   * Ids of `hot` the store answers already: one query, bounded by their time range, narrowed to
+   * their ids while the list fits in Arc's SQL length limit (an `id IN (…)` of a few hundred
+   * unconfirmed rows exceeded it, and Arc refused the read with a 400). The hot rows match the
+   * filter already, so their ids are all the query needs.
+   */
   private async visibleIds(store: MemoryStore, filter: MemoryFilter, hot: readonly MemoryRecord[]): Promise<Set<string>> {
-    const visible = await distinctPrefix(store, { filter: { ...filter, ids: hot.map((r) => r.id) }, order: 'asc', limit: hot.length });
-    return new Set(visible.map((r) => r.id));
+    const times = hot.map((r) => r.timeUs);
+    return store.findVisibleIds(filter.orgId, hot.map((r) => r.id), Math.min(...times), Math.max(...times));
   }
+
 }
 
 /**
