@@ -39,15 +39,29 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
   };
 }
 
-/** A TCP port that was free a moment ago (the OS picks it); for services whose port others need up front. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out below Linux's ephemeral range (32768-60999 by default). A port the OS picks
+ * for `listen(0)` comes from that range, and so does the source port of every outgoing
+ * connection: between this check and the service's own listen, a connection of a parallel suite
+ * took the port now and then (EADDRINUSE in CI). Below the range only another suite's pick can
+ * collide, and the random start makes that rare.
+ */
+const FIXED_PORTS = { first: 20_000, count: 12_000 };
+
+/** A TCP port that was free a moment ago, for services whose port others need up front. */
+export async function freePort(): Promise<number> {
+  const start = Math.floor(Math.random() * FIXED_PORTS.count);
+  for (let i = 0; i < FIXED_PORTS.count; i++) {
+    const port = FIXED_PORTS.first + ((start + i) % FIXED_PORTS.count);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${FIXED_PORTS.first}-${FIXED_PORTS.first + FIXED_PORTS.count - 1}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
