@@ -44,7 +44,7 @@ describe('store calls while tracing is on', () => {
 
   it('name the Arc server and database, and mark a failed call', async () => {
     const binding = { kind: 'arc' as const, url: 'http://arc.internal:8000', database: 'org_db', measurement: 'events' };
-    const failing = new ArcMemoryStore({ ...binding, fetch: async () => Promise.reject(new TypeError('fetch failed')) });
+    const failing = new ArcMemoryStore({ ...binding, transport: async () => Promise.reject(new TypeError('connect ECONNREFUSED')) });
     const store = new TracedMemoryStore(failing, binding);
     expect(store.writesVisibleOnCommit).toBe(false);
     await expect(store.query({ filter: { orgId: 'org_a' }, order: 'desc', limit: 1 })).rejects.toThrow(StoreUnavailableError);

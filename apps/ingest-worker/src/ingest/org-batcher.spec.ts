@@ -198,9 +198,56 @@ describe('OrgBatcher and whether a store shows its writes on commit', () => {
     expect(store.visibilityChecks).toBe(1);
     expect(stored).toEqual([record.id]);
     expect(await rowsWritten()).toBe(1);
-    expect(visibility.ms).toBe(18); // found at the first poll: a little sooner next time
+    expect(visibility.ms).toBeCloseTo(19.2); // found at the first poll: a little sooner next time
   });
 });
+
+describe('VisibilityEstimate', () => {
+  /** Polls as the batcher does ([estimate, 20, 50, 100, …] ms after the write) a store whose rows show after `showsAfterMs`; returns the queries. */
+  function confirmOnce(estimate: VisibilityEstimate, showsAfterMs: number): number {
+    const steps = [estimate.ms, 20, 50, 100, 200, 400, 800];
+    let elapsed = 0;
+    for (let poll = 0; ; poll++) {
+      elapsed += steps[Math.min(poll, steps.length - 1)];
+      if (elapsed >= showsAfterMs) {
+        estimate.learn(poll === 0);
+        return poll + 1;
+      }
+    }
+  }
+
+  it('waits longer after a miss, at least 5 ms more, a little less after a hit, never over a second', () => {
+    const estimate = new VisibilityEstimate();
+    expect(estimate.ms).toBe(0);
+    estimate.learn(false);
+    expect(estimate.ms).toBe(5);
+    estimate.learn(false);
+    estimate.learn(false);
+    expect(estimate.ms).toBe(15);
+    estimate.learn(true);
+    expect(estimate.ms).toBeCloseTo(14.4);
+    for (let i = 0; i < 40; i++) estimate.learn(false);
+    expect(estimate.ms).toBe(1_000);
+  });
+
+  it('settles at about one second poll in ten, for a steady delay and for one that varies with load', () => {
+    // A deterministic spread of delays: 100 ms flat, then 50–300 ms.
+    const steady = new VisibilityEstimate();
+    const varying = new VisibilityEstimate();
+    let [steadyQueries, varyingQueries] = [0, 0];
+    const batches = 2_000;
+    for (let i = 0; i < batches; i++) {
+      steadyQueries += confirmOnce(steady, 100);
+      varyingQueries += confirmOnce(varying, 50 + ((i * 7919) % 251));
+    }
+    expect(steadyQueries / batches).toBeLessThan(1.15);
+    expect(varyingQueries / batches).toBeLessThan(1.2);
+    expect(steady.ms).toBeGreaterThan(95);
+    expect(steady.ms).toBeLessThan(160);
+    expect(varying.ms).toBeGreaterThan(200); // about the 90th percentile of 50–300 ms
+  });
+});
+
 
 describe('OrgBatcher and memories deleted while queued', () => {
   it('never writes a row deleted before its batch, and still completes its job', async () => {
@@ -309,17 +356,3 @@ describe('ingestProcessor and a refused batch', () => {
   });
 });
 
-describe('VisibilityEstimate', () => {
-  it('starts at 0, moves towards the delay rows took when the first poll missed, and drifts down when it hit', () => {
-    const estimate = new VisibilityEstimate();
-    expect(estimate.ms).toBe(0);
-    estimate.learn(3, 170); // found at the fourth poll, 170 ms after the write
-    expect(estimate.ms).toBe(85);
-    estimate.learn(1, 130);
-    expect(estimate.ms).toBe(107.5);
-    estimate.learn(0, 108); // found at once: try a little sooner next time
-    expect(estimate.ms).toBeCloseTo(96.75);
-    estimate.learn(2, 60_000);
-    expect(estimate.ms).toBe(1_000);
-  });
-});

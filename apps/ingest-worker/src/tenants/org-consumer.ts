@@ -74,6 +74,9 @@ export class OrgConsumer {
         lockDuration: settings.lockMs,
         stalledInterval: settings.lockMs,
         maxStalledCount: 100,
+        // Checked once per process by the erasure queue's worker on the same Redis; per consumer it
+        // would cost an INFO round trip each time an org's consumer opens.
+        skipVersionCheck: true,
       },
       sharedConnectionBackend,
     );

@@ -4,7 +4,7 @@ import { toMemoryColumns } from '../schema/memory-row.mapper';
 import { MemorySqlBuilder } from '../sql/memory-sql.builder';
 import { SqlMemoryStore } from '../sql/sql-memory.store';
 import { encodeArcColumns } from './arc-msgpack.encoder';
-import { ArcHttpClient, type StoreLog } from './arc-http.client';
+import { ArcHttpClient, type ArcTransport, type StoreLog } from './arc-http.client';
 import { readDeletedCount, readQueryRows, unreadable } from './arc-reply.mapper';
 
 export interface ArcStoreOptions {
@@ -14,7 +14,8 @@ export interface ArcStoreOptions {
   token?: string;
   /** Per request; default 30 s. */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** Injectable for tests (see `ArcHttpClient`). */
+  transport?: ArcTransport;
   /** Gets what Arc said when a request fails (tenant-visible errors carry only the status). */
   log?: StoreLog;
 }
@@ -75,7 +76,7 @@ export class ArcMemoryStore extends SqlMemoryStore {
   }
 
   async close(): Promise<void> {
-    // Nothing to release: connections belong to the process-wide fetch pool.
+    // Nothing to release: connections belong to the process-wide pool of Arc origins.
   }
 
   /** A row Arc returned that is not a memory row is Arc's fault, not the caller's input. */

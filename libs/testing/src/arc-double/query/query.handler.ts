@@ -78,9 +78,8 @@ export class QueryHandler {
       .filter((token) => token.kind !== 'comment')
       .map((token) => token.text)
       .join('');
-    const listing = this.catalog.listing();
     if (SHOW_DATABASES.test(text)) {
-      const names = [...listing.keys()].sort();
+      const names = [...this.catalog.listing().keys()].sort();
       return { kind: 'table', table: table(['database'], names.map((name) => [name])) };
     }
     const match = SHOW_TABLES.exec(text);
@@ -89,7 +88,8 @@ export class QueryHandler {
     if (!IDENTIFIER.test(database) || database.length > 128) {
       return { kind: 'error', error: 'invalid database name: name contains invalid characters (allowed: alphanumeric, underscore, hyphen)' };
     }
-    const rows = (listing.get(database) ?? [])
+    // Only for a SHOW: the listing walks every database, and every query passes through here.
+    const rows = (this.catalog.listing().get(database) ?? [])
       .sort((a, b) => a.measurement.localeCompare(b.measurement))
       .map((entry) => [database, entry.measurement, `${database}/${entry.measurement}/`, BigInt(entry.files), 0]);
     return { kind: 'table', table: table(['database', 'table_name', 'storage_path', 'file_count', 'total_size_mb'], rows) };
