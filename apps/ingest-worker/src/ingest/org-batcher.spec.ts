@@ -248,7 +248,6 @@ describe('VisibilityEstimate', () => {
   });
 });
 
-
 describe('OrgBatcher and memories deleted while queued', () => {
   it('never writes a row deleted before its batch, and still completes its job', async () => {
     const store = new ScriptedStore([]);
