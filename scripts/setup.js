@@ -59,7 +59,7 @@ function build() {
   step('generating the Prisma client');
   prisma(['generate', '--no-hints'], DATABASE_URL);
   step('compiling (swc)');
-  run('build', [join(root, 'node_modules/@swc/cli/bin/swc.js'), 'apps', 'libs', 'generated', '-d', 'dist', '--quiet', '--ignore', 'libs/sdk/dist/**', '--ignore', 'apps/explorer/**']);
+  run('build', [join(root, 'node_modules/@swc/cli/bin/swc.js'), 'apps', 'libs', 'generated', '-d', 'dist', '--quiet', '--ignore', 'libs/sdk/dist/**', '--ignore', 'apps/explorer/**', '--ignore', '**/*.spec.ts', '--ignore', '**/*.int-spec.ts', '--ignore', '**/*.e2e-spec.ts']);
   step('building @memtrace/sdk (tsc: ESM and type declarations in libs/sdk/dist)');
   run('the SDK build', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'libs/sdk/tsconfig.json')]);
   step('building the memory explorer (vite: apps/explorer -> dist/explorer, served at /explorer)');
