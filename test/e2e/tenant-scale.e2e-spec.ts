@@ -74,7 +74,9 @@ describe('many tenants: gateway, two ingest workers, Arc double (one database pe
     // duplicate BullMQ makes of the last, which it names after the queue (the last ones may still be
     // connecting just after start). None of them is per org.
     const WORKER_CONNECTIONS = 4;
-    const erasureBlockingConnections = async () => ((await redis.client('LIST')) as string).split('\n').filter((line) => line.includes(':bull:')).length;
+    // By this stack's prefix: suites running beside this one on the same Redis have workers too.
+    const bullNamed = ` name=${ingestBullPrefix(stack.env.env.MEMTRACE_REDIS_PREFIX)}:`;
+    const erasureBlockingConnections = async () => ((await redis.client('LIST')) as string).split('\n').filter((line) => line.includes(bullNamed)).length;
     await waitFor(async () => (await Promise.all(workers.map(connectionsOf))).every((n) => n === WORKER_CONNECTIONS), 10_000, 'the workers connected');
     await waitFor(async () => (await erasureBlockingConnections()) === workers.length, 10_000, "the erasure queue's blocking connections");
     const baseline = await stored();
