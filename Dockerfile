@@ -18,10 +18,10 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 # `npm run build` = node scripts/setup.js build: prisma generate (it sets DATABASE_URL itself; no
 # database is contacted), swc apps/libs/generated -> dist/, tsc for @memtrace/sdk.
-# The test-only parts that swc also compiled (libs/testing, *.spec, *.int-spec) are dropped.
+# Specs and fixtures are never compiled; the test programs swc also compiles (libs/testing: the Arc
+# double, the fake model APIs, the test harness, which e2e suites spawn from dist/) are dropped.
 RUN npm run build \
- && rm -rf dist/libs/testing \
- && find dist \( -name '*.spec.js' -o -name '*.spec.js.map' -o -name '*.int-spec.js' -o -name '*.int-spec.js.map' \) -delete
+ && rm -rf dist/libs/testing
 
 # --- runtime: production dependencies, the compiled code, migrations --------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -1,27 +1,17 @@
 // Unit specs (*.spec.ts) and integration specs (*.int-spec.ts) beside the code; end-to-end specs
 // (test/e2e/*.e2e-spec.ts) start real processes. NestJS 12 ships ESM only, so its packages are
-// transformed to CommonJS for jest (../shared/toolchain.md).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
-];
+// transformed to CommonJS for jest (../shared/toolchain.md). The swc options and the aliases are the
+// build's (scripts/build-config.js).
+const { jestModuleNameMapper, swcOptions } = require('./scripts/build-config');
+
+const swc = ['@swc/jest', swcOptions()];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [
     '/node_modules/(?!(.*/node_modules/)?(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|uuid)/)',
   ],
   moduleNameMapper: {
-    '^@memtrace/(catalog|config|contracts|http|ingest|mcp|observability|redis|store|tenancy|testing)$': '<rootDir>/libs/$1/src',
-    '^@memtrace/sdk$': '<rootDir>/libs/sdk/src/index.ts',
-    '^@memtrace/sdk/(.+)$': '<rootDir>/libs/sdk/src/$1/index.ts',
+    ...jestModuleNameMapper(),
     // libs/sdk is ESM source: its relative imports name the emitted `.js` files.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

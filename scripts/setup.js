@@ -7,7 +7,9 @@
 //   node scripts/setup.js test    build, check services, create and migrate the test template DB
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { join } = require('node:path');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const { swcOptions } = require('./build-config');
 const { Client } = require('pg');
 const { Redis } = require('ioredis');
 
@@ -59,7 +61,14 @@ function build() {
   step('generating the Prisma client');
   prisma(['generate', '--no-hints'], DATABASE_URL);
   step('compiling (swc)');
-  run('build', [join(root, 'node_modules/@swc/cli/bin/swc.js'), 'apps', 'libs', 'generated', '-d', 'dist', '--quiet', '--ignore', 'libs/sdk/dist/**', '--ignore', 'apps/explorer/**', '--ignore', '**/*.spec.ts', '--ignore', '**/*.int-spec.ts', '--ignore', '**/*.e2e-spec.ts']);
+  // swc reads its options from a file: written from scripts/build-config.js (the one alias table).
+  const swcrc = join(root, 'node_modules/.cache/memtrace/swcrc.json');
+  mkdirSync(dirname(swcrc), { recursive: true });
+  writeFileSync(swcrc, JSON.stringify(swcOptions({ withPaths: true })));
+  // Test code beside the code it tests (specs and their fixtures) stays out of dist/.
+  const specs = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fixture.ts'];
+  const ignored = ['libs/sdk/dist/**', 'apps/explorer/**', ...specs].flatMap((glob) => ['--ignore', glob]);
+  run('build', [join(root, 'node_modules/@swc/cli/bin/swc.js'), 'apps', 'libs', 'generated', '-d', 'dist', '--quiet', '--no-swcrc', '--config-file', swcrc, ...ignored]);
   step('building @memtrace/sdk (tsc: ESM and type declarations in libs/sdk/dist)');
   run('the SDK build', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'libs/sdk/tsconfig.json')]);
   step('building the memory explorer (vite: apps/explorer -> dist/explorer, served at /explorer)');

@@ -1,18 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateMasterKey } from '@memtrace/tenancy';
-import { AppProcess, createTestEnv, spawnApp, TestEnv } from '@memtrace/testing';
-import {
-  API_KEY_RE,
-  bootstrapKeyFrom,
-  controlPlaneSnapshot,
-  eventually,
-  expectedMask,
-  HttpClient,
-  HttpResult,
-  RequestOptions,
-  sha256,
-  sql,
-} from './admin-fixtures';
+import { AppProcess, createStack, httpRequest, HttpResult, RequestOptions, Stack, TestEnv, waitFor } from '@memtrace/testing';
+import { API_KEY_RE, bootstrapKeyFrom, controlPlaneSnapshot, expectedMask, sha256, sql } from './admin-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -22,11 +11,12 @@ jest.setTimeout(120_000);
  * The auth cache TTL is ten minutes, so only an invalidation can explain a key stopping to work.
  */
 describe('admin API', () => {
+  let stack: Stack;
   let env: TestEnv;
   let admin: AppProcess;
   let gateway: AppProcess;
-  let http: HttpClient;
-  let gw: HttpClient;
+  /** Every response body of the admin process and the gateway, in order. */
+  const transcript: string[] = [];
   let operatorKey: string;
   let operatorKeyId: number;
   /** Store tokens handed to the API: none may ever appear in a response or a log line. */
@@ -36,10 +26,12 @@ describe('admin API', () => {
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
   const secretToken = (length = 32) => `tok${randomBytes(32).toString('hex')}`.slice(0, length);
+  const onAdmin = (method: string, path: string, options: RequestOptions = {}) => httpRequest(admin, method, path, { transcript, ...options });
+  const onGateway = (method: string, path: string, options: RequestOptions = {}) => httpRequest(gateway, method, path, { transcript, ...options });
   /** `key` null sends no key at all. */
   const call = (method: string, path: string, key: string | null = operatorKey, options: RequestOptions = {}) =>
-    http.request(method, `/admin/v1${path}`, { key: key ?? undefined, ...options });
-  const verifyOnGateway = (key: string) => gw.request('GET', '/api/v1/auth/verify', { key });
+    onAdmin(method, `/admin/v1${path}`, { key: key ?? undefined, ...options });
+  const verifyOnGateway = (key: string) => onGateway('GET', '/api/v1/auth/verify', { key });
 
   function expectStatus(result: HttpResult, status: number) {
     if (result.status !== status) throw new Error(`expected HTTP ${status}, got ${result.status}: ${result.text}`);
@@ -66,20 +58,16 @@ describe('admin API', () => {
   }
 
   beforeAll(async () => {
-    env = await createTestEnv({ MEMTRACE_AUTH_CACHE_TTL_MS: '600000' });
-    admin = await spawnApp('admin', env.env);
+    stack = await createStack({ arc: false, env: { MEMTRACE_AUTH_CACHE_TTL_MS: '600000' } });
+    env = stack.env;
+    admin = await stack.spawn('admin');
     operatorKey = bootstrapKeyFrom(admin);
-    gateway = await spawnApp('gateway', env.env);
-    http = new HttpClient(() => admin.url());
-    gw = new HttpClient(() => gateway.url());
+    gateway = await stack.spawn('gateway');
     const keys = await call('GET', '/orgs/org_default/keys');
     operatorKeyId = keys.body.keys.find((k: { name: string }) => k.name === 'admin').id;
   });
 
-  afterAll(async () => {
-    await Promise.all([admin?.stop(), gateway?.stop()]);
-    await env?.close();
-  });
+  afterAll(() => stack?.close());
 
   describe('process and public routes', () => {
     it('prints the bootstrap admin key on stdout only, never into the log stream', () => {
@@ -91,12 +79,12 @@ describe('admin API', () => {
     });
 
     it('serves GET /health without a key, and metrics only on the loopback metrics port', async () => {
-      const health = await http.request('GET', '/health');
+      const health = await onAdmin('GET', '/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok', service: 'memtrace-admin' });
       // Metric series name orgs: not on the public port (design §7).
-      expect((await http.request('GET', '/metrics')).status).toBe(404);
-      expect((await gw.request('GET', '/metrics')).status).toBe(404);
+      expect((await onAdmin('GET', '/metrics')).status).toBe(404);
+      expect((await onGateway('GET', '/metrics')).status).toBe(404);
       expect(admin.stderr()).toMatch(/"app":"metrics","port":\d+,"host":"127\.0\.0\.1","msg":"listening"/);
       const scraped = await fetch(`${admin.url('metrics')}/metrics`);
       expect(scraped.status).toBe(200);
@@ -347,12 +335,14 @@ describe('admin API', () => {
       const action = (a: Attempt) => `${a.method} /admin/v1${a.route}`;
       const of = (a: Attempt) => (e: { action: string; target: string }) => e.target === target(a) && e.action === action(a);
       const ownEvents = async () => ((await call('GET', '/audit?limit=1000', prober)).body.events as any[]).filter((e) => e.actor === `key:${proberId}`);
-      expect(
-        await eventually(async () => {
+      await waitFor(
+        async () => {
           const recorded = await ownEvents();
           return attempts.every((a) => recorded.some(of(a)));
-        }),
-      ).toBe(true);
+        },
+        15_000,
+        'a denied event of every attempt in the audit log',
+      );
       const events = await ownEvents();
       for (const attempt of attempts) {
         const recorded = events.filter(of(attempt));
@@ -601,7 +591,7 @@ describe('admin API', () => {
       const revoked = await call('DELETE', `/orgs/${org}/keys/${key.id}`);
       expect(revoked.status).toBe(200);
       expect(revoked.body.revoked_at).toEqual(expect.any(String));
-      expect(await eventually(async () => (await verifyOnGateway(key.key)).status === 401)).toBe(true);
+      await waitFor(async () => (await verifyOnGateway(key.key)).status === 401, 15_000, 'the revoked key to stop working on the gateway');
       const listed = await call('GET', `/orgs/${org}/keys`);
       expect(listed.body.keys[0].revoked_at).toBe(revoked.body.revoked_at);
     });
@@ -674,7 +664,7 @@ describe('admin API', () => {
       const deleted = await call('DELETE', `/orgs/${doomed}?keep_memories=true`);
       expect(deleted.status).toBe(204);
 
-      expect(await eventually(async () => (await verifyOnGateway(doomedKey.key)).status === 401)).toBe(true);
+      await waitFor(async () => (await verifyOnGateway(doomedKey.key)).status === 401, 15_000, "the deleted org's key to stop working on the gateway");
       expect((await verifyOnGateway(doomedKey.key)).body).toEqual({ error: 'invalid API key', code: 'unauthenticated' });
       expect((await verifyOnGateway(survivorKey.key)).status).toBe(200);
       for (const path of [`/orgs/${doomed}`, `/orgs/${doomed}/keys`, `/orgs/${doomed}/store`]) {
@@ -694,7 +684,7 @@ describe('admin API', () => {
       const deleted = await call('DELETE', `/orgs/${doomed}`);
       expect(deleted.status).toBe(202);
       expect(deleted.body).toMatchObject({ org_id: doomed, state: 'erasing', erasure: { kind: 'org', status: 'pending', dry_run: false } });
-      expect(await eventually(async () => (await verifyOnGateway(doomedKey.key)).status === 401)).toBe(true);
+      await waitFor(async () => (await verifyOnGateway(doomedKey.key)).status === 401, 15_000, "the deleted org's key to stop working on the gateway");
       expect((await call('DELETE', `/orgs/${doomed}`)).body.error).toMatch(/is being deleted/);
       expect((await call('DELETE', `/orgs/${doomed}?keep_memories=true`)).status).toBe(204);
     });
@@ -767,7 +757,7 @@ describe('admin API', () => {
       // A refusal recorded after both: once it is there, theirs would be too.
       const sentinel = `/orgs/org_${randomBytes(12).toString('hex')}`;
       expect((await call('GET', sentinel)).status).toBe(404);
-      expect(await eventually(async () => (await auditEvents()).some((e) => e.target === `/admin/v1${sentinel}`))).toBe(true);
+      await waitFor(async () => (await auditEvents()).some((e) => e.target === `/admin/v1${sentinel}`), 15_000, 'the sentinel request in the audit log');
       const events = await auditEvents();
       expect(events.filter((e) => e.target === `/admin/v1/orgs/${unbound}/store`)).toEqual([]);
       const ofUnbound = events.filter((e) => e.org_id === unbound).sort((x, y) => x.id - y.id);
@@ -797,10 +787,14 @@ describe('admin API', () => {
           text: JSON.stringify(events),
         };
       };
-      expect(await eventually(async () => {
-        const found = await find();
-        return Boolean(found.forbidden && found.unauthenticated && found.anonymous > anonymousBefore);
-      })).toBe(true);
+      await waitFor(
+        async () => {
+          const found = await find();
+          return Boolean(found.forbidden && found.unauthenticated && found.anonymous > anonymousBefore);
+        },
+        15_000,
+        'the forbidden, unauthenticated and anonymous events in the audit log',
+      );
       const found = await find();
       expect(found.forbidden).toMatchObject({ org_id: 'org_default', action: 'POST /admin/v1/orgs', target: '/admin/v1/orgs', outcome: 'denied', detail: { reason: 'forbidden' } });
       expect(found.unauthenticated).toMatchObject({
@@ -819,10 +813,10 @@ describe('admin API', () => {
   describe('secrets', () => {
     it('no store token ever appears in a response or in the process logs', () => {
       expect(tokens.length).toBeGreaterThan(5);
-      const transcript = http.transcript.join('\n') + gw.transcript.join('\n');
+      const received = transcript.join('\n');
       const logs = admin.stderr() + admin.stdout() + gateway.stderr() + gateway.stdout();
       for (const token of tokens.filter((t) => t.length > 12)) {
-        expect(transcript.includes(token) ? token : null).toBeNull();
+        expect(received.includes(token) ? token : null).toBeNull();
         expect(logs.includes(token) ? token : null).toBeNull();
       }
     });
@@ -831,7 +825,7 @@ describe('admin API', () => {
       expect(issuedKeys.length).toBeGreaterThan(10);
       const logs = admin.stderr() + gateway.stderr() + gateway.stdout();
       for (const key of [...issuedKeys, operatorKey]) {
-        const seen = http.transcript.filter((text) => text.includes(key)).length + gw.transcript.filter((text) => text.includes(key)).length;
+        const seen = transcript.filter((text) => text.includes(key)).length;
         expect({ key, seen }).toEqual({ key, seen: key === operatorKey ? 0 : 1 });
         expect(logs.includes(key) ? key : null).toBeNull();
       }
@@ -840,51 +834,42 @@ describe('admin API', () => {
 });
 
 describe('master-key rotation over HTTP', () => {
+  let stack: Stack;
   let env: TestEnv;
-  const started: AppProcess[] = [];
   let operatorKey: string;
-  let http: HttpClient;
+  let first: AppProcess;
   let org: string;
   const oldKey = () => env.env.MEMTRACE_MASTER_KEY;
   const newKey = generateMasterKey();
   const token = `arc-token-${randomBytes(12).toString('hex')}`;
 
-  async function startAdmin(masterKey: string): Promise<HttpClient> {
-    const app = await spawnApp('admin', { ...env.env, MEMTRACE_MASTER_KEY: masterKey });
-    started.push(app);
-    return new HttpClient(() => app.url());
-  }
-
-  const store = (client: HttpClient) => client.request('GET', `/admin/v1/orgs/${org}/store`, { key: operatorKey });
+  const startAdmin = (masterKey: string) => stack.spawn('admin', { MEMTRACE_MASTER_KEY: masterKey });
+  const store = (app: AppProcess) => httpRequest(app, 'GET', `/admin/v1/orgs/${org}/store`, { key: operatorKey });
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    const first = await spawnApp('admin', env.env);
-    started.push(first);
+    stack = await createStack({ arc: false });
+    env = stack.env;
+    first = await stack.spawn('admin');
     operatorKey = bootstrapKeyFrom(first);
-    http = new HttpClient(() => first.url());
-    const created = await http.request('POST', '/admin/v1/orgs', { key: operatorKey, json: { name: 'rotating-co' } });
+    const created = await httpRequest(first, 'POST', '/admin/v1/orgs', { key: operatorKey, json: { name: 'rotating-co' } });
     org = created.body.id;
-    const bound = await http.request('PUT', `/admin/v1/orgs/${org}/store`, { key: operatorKey, json: { url: 'http://arc.example', database: 'db', token } });
+    const bound = await httpRequest(first, 'PUT', `/admin/v1/orgs/${org}/store`, { key: operatorKey, json: { url: 'http://arc.example', database: 'db', token } });
     expect(bound.body.token).toBe(expectedMask(token));
   });
 
-  afterAll(async () => {
-    await Promise.all(started.map((app) => app.stop()));
-    await env?.close();
-  });
+  afterAll(() => stack?.close());
 
   it('refuses a malformed new key and changes nothing', async () => {
     const before = await controlPlaneSnapshot(env.env.DATABASE_URL);
-    const result = await http.request('POST', '/admin/v1/master-key/rotate', { key: operatorKey, json: { new_key: 'bm90LWEta2V5' } });
+    const result = await httpRequest(first, 'POST', '/admin/v1/master-key/rotate', { key: operatorKey, json: { new_key: 'bm90LWEta2V5' } });
     expect(result.status).toBe(400);
     expect(result.body.error).toMatch(/exactly 32 bytes/);
     expect(await controlPlaneSnapshot(env.env.DATABASE_URL)).toEqual(before);
   });
 
   it('re-seals every token under the new key and returns {rotated, key_version}', async () => {
-    const before = (await store(http)).body;
-    const result = await http.request('POST', '/admin/v1/master-key/rotate', { key: operatorKey, json: { new_key: newKey } });
+    const before = (await store(first)).body;
+    const result = await httpRequest(first, 'POST', '/admin/v1/master-key/rotate', { key: operatorKey, json: { new_key: newKey } });
     expect(result.status).toBe(200);
     expect(Object.keys(result.body).sort()).toEqual(['key_version', 'rotated']);
     expect(result.body.rotated).toBe(1);
@@ -906,14 +891,13 @@ describe('master-key rotation over HTTP', () => {
     expect(stale.body.token).not.toBe(expectedMask(token));
     expect(stale.body.token_error).toEqual(expect.stringContaining('master key'));
     // Both still serve everything else.
-    expect((await withOld.request('GET', '/admin/v1/orgs', { key: operatorKey })).status).toBe(200);
+    expect((await httpRequest(withOld, 'GET', '/admin/v1/orgs', { key: operatorKey })).status).toBe(200);
     // And the old key stays usable during a rolling rotation as MEMTRACE_MASTER_KEY_PREVIOUS.
-    const app = await spawnApp('admin', { ...env.env, MEMTRACE_MASTER_KEY: oldKey(), MEMTRACE_MASTER_KEY_PREVIOUS: newKey });
-    started.push(app);
-    expect((await store(new HttpClient(() => app.url()))).body.token).toBe(expectedMask(token));
+    const app = await stack.spawn('admin', { MEMTRACE_MASTER_KEY: oldKey(), MEMTRACE_MASTER_KEY_PREVIOUS: newKey });
+    expect((await store(app)).body.token).toBe(expectedMask(token));
   });
 
   it('no process ever logged the token', () => {
-    for (const app of started) expect(app.stderr() + app.stdout()).not.toContain(token);
+    for (const app of stack.apps) expect(app.stderr() + app.stdout()).not.toContain(token);
   });
 });

@@ -6,8 +6,7 @@ import { Agent, run, setDefaultOpenAIClient, setTracingDisabled } from '@openai/
 import OpenAI from 'openai';
 import { Memory, Memtrace } from '@memtrace/sdk';
 import { CONTEXT_PREFIX, createMemtraceTools, MemtraceSession } from '@memtrace/sdk/agents';
-import { FakeOpenAIHandle, FakeOpenAIRequest, REPO_ROOT, spawnFakeOpenAI, startFakeOpenAI } from '@memtrace/testing';
-import { ClientStack, createClientStack } from './client-fixtures';
+import { CLIENT_STACK, createStack, FakeOpenAIHandle, FakeOpenAIRequest, REPO_ROOT, spawnFakeOpenAI, startFakeOpenAI, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(120_000);
 
@@ -40,12 +39,12 @@ function recordingLogger() {
 }
 
 describe('@memtrace/sdk/agents with the OpenAI Agents SDK against the real stack', () => {
-  let env: ClientStack;
+  let env: TenantStack;
   let fake: FakeOpenAIHandle;
   let memtrace: Memtrace;
 
   beforeAll(async () => {
-    [env, fake] = await Promise.all([createClientStack(), startFakeOpenAI()]);
+    [env, fake] = await Promise.all([createStack(CLIENT_STACK), startFakeOpenAI()]);
     memtrace = new Memtrace(env.baseUrl, env.key, { retryBaseDelay: 50 });
     // Tracing would export spans to api.openai.com; the default client is the fake.
     setTracingDisabled(true);

@@ -4,8 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, Message, MessageCreateParamsNonStreaming, MessageParam, Tool, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import { ConflictError, Memtrace, MEMORY_TOOL_NAMES, type MemoryToolBinding } from '@memtrace/sdk';
 import { anthropicTools, handleToolUse, isMemoryToolUse } from '@memtrace/sdk/anthropic';
-import { FakeAnthropicProcess, FakeAnthropicRequest, REPO_ROOT, spawnFakeAnthropic } from '@memtrace/testing';
-import { ClientStack, createClientStack } from './client-fixtures';
+import { CLIENT_STACK, createStack, FakeAnthropicProcess, FakeAnthropicRequest, REPO_ROOT, spawnFakeAnthropic, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(120_000);
 
@@ -18,13 +17,13 @@ const weather: Tool = { name: 'get_weather', input_schema: { type: 'object', pro
  * model received is read back from the fake; what was stored, from Memtrace.
  */
 describe('Claude memory tools (@memtrace/sdk/anthropic) against the real stack and a fake Anthropic API', () => {
-  let env: ClientStack;
+  let env: TenantStack;
   let fake: FakeAnthropicProcess;
   let memtrace: Memtrace;
   let anthropic: Anthropic;
 
   beforeAll(async () => {
-    [env, fake] = await Promise.all([createClientStack(), spawnFakeAnthropic()]);
+    [env, fake] = await Promise.all([createStack(CLIENT_STACK), spawnFakeAnthropic()]);
     memtrace = new Memtrace(env.baseUrl, env.key);
     anthropic = new Anthropic({ apiKey: 'sk-ant-e2e', baseURL: fake.url, maxRetries: 0 });
   }, 120_000);

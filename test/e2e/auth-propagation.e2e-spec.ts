@@ -1,4 +1,4 @@
-import { AppProcess, createTestEnv, runCli, spawnApp, TestEnv } from '@memtrace/testing';
+import { AppProcess, createStack, Stack } from '@memtrace/testing';
 
 jest.setTimeout(60_000);
 
@@ -7,17 +7,13 @@ jest.setTimeout(60_000);
  * is set to ten minutes here, so only the Redis invalidation can explain a key stopping to work.
  */
 describe('API-key auth across two gateway processes', () => {
-  let env: TestEnv;
+  let stack: Stack;
   let gateways: AppProcess[];
 
   const verify = (gateway: AppProcess, headers: Record<string, string>) =>
     fetch(`${gateway.url()}/api/v1/auth/verify`, { headers }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
-  function cliJson(args: string[]) {
-    const result = runCli(['--json', ...args], env.env);
-    if (result.code !== 0) throw new Error(`memtrace ${args.join(' ')} failed: ${result.stderr}`);
-    return JSON.parse(result.stdout);
-  }
+  const cliJson = (args: string[]) => stack.cli(args);
 
   /** Polls until every gateway rejects the key; returns how long that took after `since`. */
   async function msUntilRejectedEverywhere(key: string, since: number, deadlineMs: number): Promise<number> {
@@ -33,14 +29,11 @@ describe('API-key auth across two gateway processes', () => {
   }
 
   beforeAll(async () => {
-    env = await createTestEnv({ MEMTRACE_AUTH_CACHE_TTL_MS: '600000' });
-    gateways = await Promise.all([spawnApp('gateway', env.env), spawnApp('gateway', env.env)]);
+    stack = await createStack({ arc: false, env: { MEMTRACE_AUTH_CACHE_TTL_MS: '600000' } });
+    gateways = await Promise.all([stack.spawn('gateway'), stack.spawn('gateway')]);
   });
 
-  afterAll(async () => {
-    await Promise.all(gateways.map((g) => g.stop()));
-    await env.close();
-  });
+  afterAll(() => stack?.close());
 
   it('prints the bootstrap key once, from exactly one of the two processes', () => {
     const banners = gateways.map((g) => (g.stdout().match(/mtk_[A-Za-z0-9_-]{43}=/g) ?? []).length);

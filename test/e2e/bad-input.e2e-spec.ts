@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { ClientStack, createClientStack } from './client-fixtures';
-import { queueCounts, waitFor } from './ingest-fixtures';
+import { CLIENT_STACK, createStack, TenantStack, waitFor } from '@memtrace/testing';
+import { queueCounts } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -99,7 +99,7 @@ function changedBody(body: Json, change: BodyChange): string {
 }
 
 describe('bad input through every gateway route: a 4xx, never a 5xx, nothing written', () => {
-  let env: ClientStack;
+  let env: TenantStack;
   let routes: Route[];
   let agentId: string;
   let victimId: string;
@@ -137,13 +137,13 @@ describe('bad input through every gateway route: a 4xx, never a 5xx, nothing wri
 
   /** What a write would change: rows in PostgreSQL, jobs in the queue, memories through the API. */
   async function writtenState() {
-    const db = new Client({ connectionString: env.stack.env.db.url });
+    const db = new Client({ connectionString: env.env.db.url });
     await db.connect();
     try {
       const agents = (await db.query('SELECT id FROM agents ORDER BY id')).rows.map((r) => r.id);
       const sessions = (await db.query('SELECT id, status, metadata, updated_at FROM sessions ORDER BY id')).rows;
       const memories = (await json('GET', '/api/v1/memories?limit=1000')).body.memories.map((m: { id: string }) => m.id);
-      const { ingestTotal, hotTier } = await queueCounts(env.stack);
+      const { ingestTotal, hotTier } = await queueCounts(env);
       return { agents, sessions, memories, ingestTotal, hotTier };
     } finally {
       await db.end();
@@ -151,7 +151,7 @@ describe('bad input through every gateway route: a 4xx, never a 5xx, nothing wri
   }
 
   beforeAll(async () => {
-    env = await createClientStack();
+    env = await createStack(CLIENT_STACK);
     agentId = (await json('POST', '/api/v1/agents', { name: 'bad-input-agent' })).body.id;
     victimId = (await json('POST', '/api/v1/agents', { name: 'bad-input-victim' })).body.id;
     session = (await json('POST', '/api/v1/sessions', { agent_id: agentId })).body;

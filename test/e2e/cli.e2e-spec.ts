@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { CliResult, createTestEnv, REPO_ROOT, runCli, TestEnv } from '@memtrace/testing';
-import { API_KEY_RE, cliJson, controlPlaneSnapshot, describeCli, expectedMask, linesOf, sha256, sql } from './admin-fixtures';
+import { CliResult, createStack, REPO_ROOT, runCli, Stack, TestEnv } from '@memtrace/testing';
+import { API_KEY_RE, controlPlaneSnapshot, describeCli, expectedMask, linesOf, sha256, sql } from './admin-fixtures';
 
 // Every command starts a fresh Node process that loads the whole service layer: be generous.
 jest.setTimeout(300_000);
@@ -17,10 +17,11 @@ const UNREACHABLE_DB = 'postgresql://postgres@127.0.0.1:1/memtrace_nowhere';
  * with no server running. Output lines, streams and exit codes follow upstream's CLI.
  */
 describe('memtrace CLI', () => {
+  let stack: Stack;
   let env: TestEnv;
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
   const cli = (args: string[], extra: Record<string, string> = {}): CliResult => runCli(args, { ...env.env, ...extra });
-  const json = (args: string[], extra: Record<string, string> = {}) => cliJson(args, { ...env.env, ...extra });
+  const json = (args: string[], extra: Record<string, string> = {}) => stack.cli(args, extra);
   const snapshot = () => controlPlaneSnapshot(env.env.DATABASE_URL);
 
   /** Asserts a success: exit 0, nothing on stderr; returns stdout's lines. */
@@ -42,12 +43,11 @@ describe('memtrace CLI', () => {
   const apiKeyLine = (lines: string[]) => lines.map((line) => /^\s*api_key:\s+(.*)$/.exec(line)).find(Boolean)?.[1];
 
   beforeAll(async () => {
-    env = await createTestEnv();
+    stack = await createStack({ arc: false });
+    env = stack.env;
   });
 
-  afterAll(async () => {
-    await env?.close();
-  });
+  afterAll(() => stack?.close());
 
   describe('keygen master', () => {
     it('prints a new standard-base64 key of 32 random bytes', () => {

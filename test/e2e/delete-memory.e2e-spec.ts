@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Memtrace, NotFoundError } from '@memtrace/sdk';
-import { AppProcess, createTestEnv, spawnApp } from '@memtrace/testing';
+import { AppProcess, ARC_TOKEN, createStack, httpRequest, TenantStack, waitFor } from '@memtrace/testing';
 import { bootstrapKeyFrom } from './admin-fixtures';
-import { ARC_TOKEN, arcRows, createIngestStack, IngestStack, queueCounts, waitFor, waitForAcknowledged, writeMemory } from './ingest-fixtures';
-import { call } from './read-fixtures';
+import { arcRows, queueCounts, waitForAcknowledged, writeMemory } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -16,16 +15,16 @@ jest.setTimeout(120_000);
  * it; every deletion is audited. On the Arc double (split processes) and on DuckDB (standalone).
  */
 describe('deleting a memory (gateway, query, worker, Arc double)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
 
   beforeAll(async () => {
-    stack = await createIngestStack();
+    stack = await createStack();
     [gateway] = await Promise.all([stack.spawn('gateway'), stack.spawn('query')]);
   });
   afterAll(() => stack?.close());
 
-  const readable = async (id: string) => (await call(gateway, stack.key, 'GET', `/api/v1/memories/${id}`)).status;
+  const readable = async (id: string) => (await httpRequest(gateway, 'GET', `/api/v1/memories/${id}`, { key: stack.key })).status;
 
   it('deletes a memory that is still queued: 204, gone from every read, and it never lands', async () => {
     // No worker yet: the memory is acknowledged, in the hot tier and in the queue only.
@@ -34,9 +33,9 @@ describe('deleting a memory (gateway, query, worker, Arc double)', () => {
     expect([kept.status, doomed.status]).toEqual([201, 201]);
     expect(await readable(doomed.id!)).toBe(200);
 
-    expect((await call(gateway, stack.key, 'DELETE', `/api/v1/memories/${doomed.id}`)).status).toBe(204);
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/memories/${doomed.id}`, { key: stack.key })).status).toBe(204);
     expect(await readable(doomed.id!)).toBe(404);
-    const listed = await call(gateway, stack.key, 'GET', '/api/v1/memories?tags=doomed');
+    const listed = await httpRequest(gateway, 'GET', '/api/v1/memories?tags=doomed', { key: stack.key });
     expect(listed.body.memories).toEqual([]);
 
     await stack.spawn('ingest-worker');
@@ -55,12 +54,12 @@ describe('deleting a memory (gateway, query, worker, Arc double)', () => {
     // The dedup claim holds while the memory exists.
     expect((await writeMemory(gateway, stack.key, 'stored then deleted', { agent_id: 'agent_del', dedup_key: 'once-only' })).status).toBe(409);
 
-    expect((await call(gateway, stack.key, 'DELETE', `/api/v1/memories/${written.id}`)).status).toBe(204);
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/memories/${written.id}`, { key: stack.key })).status).toBe(204);
     expect((await arcRows(stack)).map((r) => r.id)).not.toContain(written.id);
     expect(await readable(written.id!)).toBe(404);
-    const stats = await call(gateway, stack.key, 'GET', '/api/v1/agents/agent_del/stats');
+    const stats = await httpRequest(gateway, 'GET', '/api/v1/agents/agent_del/stats', { key: stack.key });
     expect(stats.body.memory_count).toBe(0);
-    expect((await call(gateway, stack.key, 'DELETE', `/api/v1/memories/${written.id}`)).body).toMatchObject({ error: 'memory not found' });
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/memories/${written.id}`, { key: stack.key })).body).toMatchObject({ error: 'memory not found' });
 
     const again = await writeMemory(gateway, stack.key, 'stored then deleted', { agent_id: 'agent_del', dedup_key: 'once-only' });
     expect(again.status).toBe(201);
@@ -73,17 +72,17 @@ describe('deleting a memory (gateway, query, worker, Arc double)', () => {
     const otherKey = stack.cli(['key', 'create', '--org', other.id, '--name', 'w', '--permissions', 'read,write']).key;
     const readOnly = stack.cli(['key', 'create', '--org', stack.orgId, '--name', 'ro', '--permissions', 'read']).key;
 
-    expect((await call(gateway, otherKey, 'DELETE', `/api/v1/memories/${mine.id}`)).status).toBe(404);
-    expect((await call(gateway, readOnly, 'DELETE', `/api/v1/memories/${mine.id}`)).status).toBe(403);
-    expect((await call(gateway, stack.key, 'DELETE', '/api/v1/memories/not-a-memory-id')).status).toBe(404);
-    expect((await call(gateway, stack.key, 'DELETE', "/api/v1/memories/x'%20OR%201=1")).status).toBe(404);
-    expect((await call(gateway, stack.key, 'DELETE', '/api/v1/memories/')).status).toBe(404);
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/memories/${mine.id}`, { key: otherKey })).status).toBe(404);
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/memories/${mine.id}`, { key: readOnly })).status).toBe(403);
+    expect((await httpRequest(gateway, 'DELETE', '/api/v1/memories/not-a-memory-id', { key: stack.key })).status).toBe(404);
+    expect((await httpRequest(gateway, 'DELETE', "/api/v1/memories/x'%20OR%201=1", { key: stack.key })).status).toBe(404);
+    expect((await httpRequest(gateway, 'DELETE', '/api/v1/memories/', { key: stack.key })).status).toBe(404);
     expect(await readable(mine.id!)).toBe(200);
   });
 
   it('records every deletion in the audit log, under the key that made it', async () => {
     const written = await writeMemory(gateway, stack.key, 'audited deletion');
-    expect((await call(gateway, stack.key, 'DELETE', `/api/v1/memories/${written.id}`)).status).toBe(204);
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/memories/${written.id}`, { key: stack.key })).status).toBe(204);
     const db = new Client({ connectionString: stack.env.db.url });
     await db.connect();
     try {
@@ -105,8 +104,8 @@ describe('deleting a memory (gateway, query, worker, Arc double)', () => {
 
 describe('deleting a memory (standalone, embedded DuckDB)', () => {
   it('deletes stored and queued memories alike', async () => {
-    const env = await createTestEnv({ MEMTRACE_DATA_DIR: mkdtempSync(join(tmpdir(), 'memtrace-delete-')) });
-    const app = await spawnApp('standalone', env.env);
+    const stack = await createStack({ arc: false, env: { MEMTRACE_DATA_DIR: mkdtempSync(join(tmpdir(), 'memtrace-delete-')) } });
+    const app = await stack.spawn('standalone');
     try {
       const key = bootstrapKeyFrom(app);
       const client = new Memtrace(app.url('gateway'), key, { maxRetries: 0 });
@@ -117,8 +116,7 @@ describe('deleting a memory (standalone, embedded DuckDB)', () => {
       expect((await client.getAgentStats('duck')).memory_count).toBe(0);
       expect((await client.listMemories({ agent_id: 'duck' })).memories).toEqual([]);
     } finally {
-      await app.stop();
-      await env.close();
+      await stack.close();
     }
   });
 });

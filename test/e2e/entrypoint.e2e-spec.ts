@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestEnv, freePort, REPO_ROOT, serverUrl, TestEnv } from '@memtrace/testing';
+import { createStack, freePort, REPO_ROOT, serverUrl, Stack, TestEnv } from '@memtrace/testing';
 import { sql } from './admin-fixtures';
 
 // The image's entry point, run the way the image runs it but without Docker: every command of
@@ -114,11 +114,13 @@ describe('docker/entrypoint.sh', () => {
   });
 
   describe('cli', () => {
+    let stack: Stack;
     let env: TestEnv;
     beforeAll(async () => {
-      env = await createTestEnv();
+      stack = await createStack({ arc: false });
+      env = stack.env;
     });
-    afterAll(() => env?.close());
+    afterAll(() => stack?.close());
 
     it('cli --help prints the CLI help on stdout', async () => {
       const result = await entrypoint(['cli', '--help']);
@@ -195,15 +197,17 @@ describe('docker/entrypoint.sh', () => {
   });
 
   describe('servers: start, answer on their health endpoint, pass `healthcheck`, exit 0 on SIGTERM', () => {
+    let stack: Stack;
     let env: TestEnv;
     let dataDir: string;
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'memtrace-entrypoint-data-'));
       // Logs at info: the `listening` lines are what the test synchronises on.
-      env = await createTestEnv({ MEMTRACE_LOG_LEVEL: 'info', MEMTRACE_DATA_DIR: dataDir });
+      stack = await createStack({ arc: false, env: { MEMTRACE_LOG_LEVEL: 'info', MEMTRACE_DATA_DIR: dataDir } });
+      env = stack.env;
     });
     afterAll(async () => {
-      await env?.close();
+      await stack?.close();
       rmSync(dataDir, { recursive: true, force: true });
     });
 

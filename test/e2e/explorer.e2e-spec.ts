@@ -1,10 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, REPO_ROOT } from '@memtrace/testing';
+import { AppProcess, createStack, httpRequest, REPO_ROOT, TenantStack } from '@memtrace/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createIngestStack, IngestStack } from './ingest-fixtures';
-import { call } from './read-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -38,7 +36,7 @@ interface Seeded {
 }
 
 describe('memory explorer in Chromium: sign-in, agents, timeline, detail, activity, context', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
   let readOnlyKey: string;
   let seeded: Seeded;
@@ -49,13 +47,13 @@ describe('memory explorer in Chromium: sign-in, agents, timeline, detail, activi
   const refused: string[] = [];
   const problems: string[] = [];
 
-  const api = (method: string, path: string, body?: unknown) => call(gateway, stack.key, method, path, body);
+  const api = (method: string, path: string, body?: unknown) => httpRequest(gateway, method, path, { key: stack.key, json: body });
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
   const origin = () => gateway.url();
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await createIngestStack();
+    stack = await createStack();
     readOnlyKey = stack.cli(['key', 'create', '--org', stack.orgId, '--name', 'explorer-reader', '--permissions', 'read']).key;
     [gateway] = await Promise.all([stack.spawn('gateway'), stack.spawn('query'), stack.spawn('ingest-worker')]);
     seeded = await seed();
@@ -197,7 +195,7 @@ describe('memory explorer in Chromium: sign-in, agents, timeline, detail, activi
     const row = (id: string) => page.locator(`table.agents tr[data-agent="${id}"]`);
     await row('support-bot').waitFor();
     for (const id of [seeded.agent.id, 'support-bot']) {
-      const stats = (await call(gateway, readOnlyKey, 'GET', `/api/v1/agents/${id}/stats`)).body;
+      const stats = (await httpRequest(gateway, 'GET', `/api/v1/agents/${id}/stats`, { key: readOnlyKey })).body;
       await expect(row(id).locator('[data-field=memory_count]').textContent()).resolves.toBe(String(stats.memory_count));
       await expect(row(id).locator('[data-field=errors_24h]').textContent()).resolves.toBe(String(stats.errors_24h));
       await expect(row(id).locator('[data-field=session_count]').textContent()).resolves.toBe(String(stats.session_count));
@@ -255,7 +253,7 @@ describe('memory explorer in Chromium: sign-in, agents, timeline, detail, activi
     await listbox.press('Enter');
     await page.waitForURL(`**/explorer#/memories/${seeded.childId}`);
     await page.waitForSelector('[data-field=metadata] pre');
-    const stored = (await call(gateway, readOnlyKey, 'GET', `/api/v1/memories/${seeded.childId}`)).body;
+    const stored = (await httpRequest(gateway, 'GET', `/api/v1/memories/${seeded.childId}`, { key: readOnlyKey })).body;
     await expect(page.locator('[data-field=metadata] pre').textContent()).resolves.toBe(JSON.stringify(stored.metadata, null, 2));
     await expect(page.locator('[data-field=content] .content').textContent()).resolves.toBe('Offer the annual plan');
     await expect(page.locator('[data-field=importance] dd').textContent()).resolves.toBe('0.9');
@@ -274,7 +272,7 @@ describe('memory explorer in Chromium: sign-in, agents, timeline, detail, activi
     await page.waitForSelector('g.bucket rect.bar');
     const query = new URL(response.url()).search;
     expect(query).toBe('?since=24h&bucket=1h');
-    const fromApi = (await call(gateway, readOnlyKey, 'GET', `/api/v1/agents/${seeded.agent.id}/activity${query}`)).body;
+    const fromApi = (await httpRequest(gateway, 'GET', `/api/v1/agents/${seeded.agent.id}/activity${query}`, { key: readOnlyKey })).body;
     const nonEmpty = (activity: { buckets: Array<{ start: string; total: number; errors: number; counts: Record<string, number> }> }) =>
       activity.buckets.filter((b) => b.total > 0).map(({ start, total, errors, counts }) => ({ start, total, errors, counts }));
     expect(nonEmpty(shown)).toEqual(nonEmpty(fromApi));
@@ -310,7 +308,7 @@ describe('memory explorer in Chromium: sign-in, agents, timeline, detail, activi
       page.getByRole('button', { name: 'Render context' }).click(),
     ]);
     expect(response.status()).toBe(200);
-    const expected = (await call(gateway, readOnlyKey, 'POST', `/api/v1/sessions/${seeded.sessionId}/context`, { since: '24h', max_tokens: 120 })).body;
+    const expected = (await httpRequest(gateway, 'POST', `/api/v1/sessions/${seeded.sessionId}/context`, { key: readOnlyKey, json: { since: '24h', max_tokens: 120 } })).body;
     expect(expected.token_count).toBeLessThanOrEqual(120);
     expect(expected.memory_count).toBeGreaterThan(0);
     await waitForText('#context-token-count', String(expected.token_count));

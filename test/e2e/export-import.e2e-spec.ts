@@ -1,8 +1,7 @@
 import { parseTimeUs } from '@memtrace/contracts';
 import { Memory, Memtrace } from '@memtrace/sdk';
-import { AppProcess } from '@memtrace/testing';
-import { ARC_TOKEN, createIngestStack, IngestStack, waitFor, waitForAcknowledged, writeMemory } from './ingest-fixtures';
-import { call } from './read-fixtures';
+import { AppProcess, ARC_TOKEN, createStack, httpRequest, TenantStack, waitFor } from '@memtrace/testing';
+import { waitForAcknowledged, writeMemory } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -18,12 +17,12 @@ const withoutOrg = ({ org_id: _org, ...memory }: Memory) => memory;
  * kept, dedup by id, all or nothing per request): an org's memories move to another org losslessly.
  */
 describe('export and import (gateway, query, worker, Arc double)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
   let target: { orgId: string; key: string };
 
   beforeAll(async () => {
-    stack = await createIngestStack();
+    stack = await createStack();
     [gateway] = await Promise.all([stack.spawn('gateway'), stack.spawn('query'), stack.spawn('ingest-worker')]);
     const org = stack.cli(['org', 'create', 'import-target-co']);
     stack.cli(['org', 'add-arc', org.id, '--url', stack.arc.url, '--database', 'import_target', '--api-key', ARC_TOKEN]);
@@ -47,7 +46,7 @@ describe('export and import (gateway, query, worker, Arc double)', () => {
       }));
     const written: string[] = [];
     for (let n = 0; n < 5; n++) {
-      const reply = await call(gateway, stack.key, 'POST', '/api/v1/memories', { memories: batch(n) });
+      const reply = await httpRequest(gateway, 'POST', '/api/v1/memories', { key: stack.key, json: { memories: batch(n) } });
       expect(reply.status).toBe(201);
       written.push(...(reply.body.memories as Array<{ id: string }>).map((m) => m.id));
     }
@@ -110,7 +109,7 @@ describe('export and import (gateway, query, worker, Arc double)', () => {
     const tooMany = Array.from({ length: 5_001 }, (_, i) => good(100 + i)).join('\n');
     expect((await importBody(gateway, stack.key, tooMany)).body.error).toMatch(/at most 5000/);
     // None of the good lines above landed.
-    const listed = await call(gateway, stack.key, 'GET', '/api/v1/memories?agent_id=imp&limit=1000');
+    const listed = await httpRequest(gateway, 'GET', '/api/v1/memories?agent_id=imp&limit=1000', { key: stack.key });
     expect(listed.body.memories).toEqual([]);
   });
 
@@ -123,7 +122,7 @@ describe('export and import (gateway, query, worker, Arc double)', () => {
     expect((await fetch(`${gateway.url()}/api/v1/export`)).status).toBe(401);
     // The same id imported into the target org is the target's own copy; the source's memory is untouched.
     expect((await importBody(gateway, target.key, line)).body).toEqual({ imported: 1, skipped: 0 });
-    expect((await call(gateway, stack.key, 'GET', `/api/v1/memories/${mine.id}`)).body.content).toBe('only in the source org');
-    expect((await call(gateway, target.key, 'GET', `/api/v1/memories/${mine.id}`)).body).toMatchObject({ content: 'overwrite attempt', org_id: target.orgId });
+    expect((await httpRequest(gateway, 'GET', `/api/v1/memories/${mine.id}`, { key: stack.key })).body.content).toBe('only in the source org');
+    expect((await httpRequest(gateway, 'GET', `/api/v1/memories/${mine.id}`, { key: target.key })).body).toMatchObject({ content: 'overwrite attempt', org_id: target.orgId });
   });
 });

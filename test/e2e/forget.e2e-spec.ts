@@ -2,14 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { erasureQueueName, ingestBullPrefix } from '@memtrace/contracts';
+import { erasureQueueName } from '@memtrace/contracts';
+import { ingestBullPrefix } from '@memtrace/ingest';
 import { ErasureReceipt, Memtrace, NotFoundError } from '@memtrace/sdk';
-import { AppProcess, createTestEnv, spawnApp } from '@memtrace/testing';
+import { AppProcess, ARC_DB, ARC_TOKEN, createStack, httpRequest, TenantStack, waitFor } from '@memtrace/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bootstrapKeyFrom } from './admin-fixtures';
-import { ARC_DB, ARC_TOKEN, arcRows, createIngestStack, IngestStack, queueCounts, waitFor, waitForAcknowledged, WriteOutcome, writeMemory } from './ingest-fixtures';
-import { call } from './read-fixtures';
+import { arcRows, queueCounts, waitForAcknowledged, writeMemory, WriteOutcome } from './ingest-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -31,7 +31,7 @@ async function writeInto(gateway: AppProcess, key: string, sessionId: string, co
 }
 
 async function receiptOf(gateway: AppProcess, key: string, id: string): Promise<ErasureReceipt> {
-  const reply = await call(gateway, key, 'GET', `/api/v1/erasures/${id}`);
+  const reply = await httpRequest(gateway, 'GET', `/api/v1/erasures/${id}`, { key });
   expect(reply.status).toBe(200);
   return reply.body as ErasureReceipt;
 }
@@ -42,7 +42,7 @@ async function finished(gateway: AppProcess, key: string, id: string, timeoutMs 
   return receipt;
 }
 
-async function drained(stack: IngestStack) {
+async function drained(stack: TenantStack) {
   await waitFor(
     async () => {
       const { ingest } = await queueCounts(stack);
@@ -55,12 +55,12 @@ async function drained(stack: IngestStack) {
 
 /** Ids of the session's memories through the list route, all pages. */
 async function listedIds(gateway: AppProcess, key: string, sessionId: string): Promise<string[]> {
-  const reply = await call(gateway, key, 'GET', `/api/v1/memories?session_id=${sessionId}&since=24h&limit=1000`);
+  const reply = await httpRequest(gateway, 'GET', `/api/v1/memories?session_id=${sessionId}&since=24h&limit=1000`, { key });
   expect(reply.status).toBe(200);
   return (reply.body.memories as Array<{ id: string }>).map((m) => m.id);
 }
 
-async function erasureRows(stack: IngestStack, orgId: string): Promise<number> {
+async function erasureRows(stack: TenantStack, orgId: string): Promise<number> {
   const db = new Client({ connectionString: stack.env.db.url });
   await db.connect();
   try {
@@ -71,12 +71,12 @@ async function erasureRows(stack: IngestStack, orgId: string): Promise<number> {
 }
 
 describe('forget (gateway, query, worker, Arc double)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
   let worker: AppProcess;
 
   beforeAll(async () => {
-    stack = await createIngestStack();
+    stack = await createStack();
     [gateway, , worker] = await Promise.all([stack.spawn('gateway'), stack.spawn('query'), stack.spawn('ingest-worker')]);
   });
   afterAll(() => stack?.close());
@@ -97,7 +97,7 @@ describe('forget (gateway, query, worker, Arc double)', () => {
       }
     })();
     await waitFor(async () => during.length >= 8, 30_000, 'writes during the erasure');
-    const started = await call(gateway, stack.key, 'POST', '/api/v1/memories/forget', { session_id: 'sess_forget' });
+    const started = await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: stack.key, json: { session_id: 'sess_forget' } });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ kind: 'forget', status: 'pending', dry_run: false, erased: 0, matched: null });
     const receipt = await finished(gateway, stack.key, started.body.id);
@@ -119,21 +119,21 @@ describe('forget (gateway, query, worker, Arc double)', () => {
     const listed = await listedIds(gateway, stack.key, 'sess_forget');
     expect(listed.filter((id) => forgotten.has(id))).toEqual([]);
     expect(listed).toContain(after.id);
-    const search = await call(gateway, stack.key, 'POST', '/api/v1/search', { session_id: 'sess_forget', limit: 100 });
+    const search = await httpRequest(gateway, 'POST', '/api/v1/search', { key: stack.key, json: { session_id: 'sess_forget', limit: 100 } });
     expect(search.status).toBe(200);
     expect((search.body.results as Array<{ id: string }>).filter((m) => forgotten.has(m.id))).toEqual([]);
-    for (const id of [...forgotten].slice(0, 5)) expect((await call(gateway, stack.key, 'GET', `/api/v1/memories/${id}`)).status).toBe(404);
+    for (const id of [...forgotten].slice(0, 5)) expect((await httpRequest(gateway, 'GET', `/api/v1/memories/${id}`, { key: stack.key })).status).toBe(404);
     expect(new Set(await listedIds(gateway, stack.key, 'sess_keep'))).toEqual(new Set([...kept, ...keptDuring].map((w) => w.id)));
   });
 
   it('counts without erasing on a dry run, and matches filters as the list route does', async () => {
     await writeInto(gateway, stack.key, 'sess_dry', 12, 'dry');
-    const dry = await call(gateway, stack.key, 'POST', '/api/v1/memories/forget', { session_id: 'sess_dry', tags: ['forget-e2e'], memory_type: ['episodic'], since: '1h', dry_run: true });
+    const dry = await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: stack.key, json: { session_id: 'sess_dry', tags: ['forget-e2e'], memory_type: ['episodic'], since: '1h', dry_run: true } });
     expect(dry.status).toBe(202);
     expect(dry.body).toMatchObject({ status: 'done', dry_run: true, matched: 12, erased: 0 });
     expect(await receiptOf(gateway, stack.key, dry.body.id)).toEqual(dry.body);
     expect(await listedIds(gateway, stack.key, 'sess_dry')).toHaveLength(12);
-    const none = await call(gateway, stack.key, 'POST', '/api/v1/memories/forget', { session_id: 'sess_dry', tags: ['forget-e2e', 'absent'], dry_run: true });
+    const none = await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: stack.key, json: { session_id: 'sess_dry', tags: ['forget-e2e', 'absent'], dry_run: true } });
     expect(none.body).toMatchObject({ matched: 0 });
   });
 
@@ -142,7 +142,7 @@ describe('forget (gateway, query, worker, Arc double)', () => {
     await waitForAcknowledged(stack, written);
     // No batch in flight: a worker's own check after a batch erases covered rows too, uncounted here.
     await drained(stack);
-    const started = await call(gateway, stack.key, 'POST', '/api/v1/memories/forget', { session_id: 'load-test', tags: ['forget-e2e'] });
+    const started = await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: stack.key, json: { session_id: 'load-test', tags: ['forget-e2e'] } });
     expect(await finished(gateway, stack.key, started.body.id)).toMatchObject({ status: 'done', matched: 30, erased: 30 });
     expect(await listedIds(gateway, stack.key, 'load-test')).toEqual([]);
   });
@@ -162,7 +162,7 @@ describe('forget (gateway, query, worker, Arc double)', () => {
       [[{ session_id: 's' }], /invalid request body/],
     ];
     for (const [body, message] of cases) {
-      const reply = await call(gateway, stack.key, 'POST', '/api/v1/memories/forget', body);
+      const reply = await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: stack.key, json: body });
       expect({ body, status: reply.status }).toEqual({ body, status: 400 });
       expect(reply.body.error).toMatch(message);
     }
@@ -176,13 +176,13 @@ describe('forget (gateway, query, worker, Arc double)', () => {
     const otherKey = stack.cli(['key', 'create', '--org', other.id, '--name', 'w', '--permissions', 'read,write']).key;
     const readOnly = stack.cli(['key', 'create', '--org', stack.orgId, '--name', 'ro', '--permissions', 'read']).key;
 
-    const theirs = await call(gateway, otherKey, 'POST', '/api/v1/memories/forget', { session_id: 'sess_shared_name' });
+    const theirs = await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: otherKey, json: { session_id: 'sess_shared_name' } });
     expect(theirs.status).toBe(202);
     expect(await finished(gateway, otherKey, theirs.body.id)).toMatchObject({ status: 'done', erased: 0 });
-    expect((await call(gateway, stack.key, 'GET', `/api/v1/erasures/${theirs.body.id}`)).status).toBe(404);
-    expect((await call(gateway, otherKey, 'GET', '/api/v1/erasures/not-an-id')).status).toBe(404);
-    expect((await call(gateway, readOnly, 'POST', '/api/v1/memories/forget', { session_id: 'sess_shared_name' })).status).toBe(403);
-    expect((await call(gateway, 'mt_not_a_key', 'POST', '/api/v1/memories/forget', { session_id: 'sess_shared_name' })).status).toBe(401);
+    expect((await httpRequest(gateway, 'GET', `/api/v1/erasures/${theirs.body.id}`, { key: stack.key })).status).toBe(404);
+    expect((await httpRequest(gateway, 'GET', '/api/v1/erasures/not-an-id', { key: otherKey })).status).toBe(404);
+    expect((await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: readOnly, json: { session_id: 'sess_shared_name' } })).status).toBe(403);
+    expect((await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: 'mt_not_a_key', json: { session_id: 'sess_shared_name' } })).status).toBe(401);
     await waitForAcknowledged(stack, mine);
     expect(new Set(await listedIds(gateway, stack.key, 'sess_shared_name'))).toEqual(new Set(mine.map((w) => w.id)));
   });
@@ -195,11 +195,11 @@ describe('forget (gateway, query, worker, Arc double)', () => {
     const other = await writeMemory(gateway, stack.key, 'another agent', { agent_id: 'agent_stays' });
     await waitForAcknowledged(stack, [byId, byName, other]);
 
-    expect((await call(gateway, stack.key, 'DELETE', `/api/v1/agents/${agent.id}?erase_memories=maybe`)).status).toBe(400);
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/agents/${agent.id}?erase_memories=maybe`, { key: stack.key })).status).toBe(400);
     const outsider = stack.cli(['org', 'create', 'agent-outsider-co']);
     const outsiderKey = stack.cli(['key', 'create', '--org', outsider.id, '--name', 'w', '--permissions', 'read,write']).key;
-    expect((await call(gateway, outsiderKey, 'DELETE', `/api/v1/agents/${agent.id}?erase_memories=true`)).status).toBe(404);
-    expect((await call(gateway, stack.key, 'DELETE', '/api/v1/agents/agent_unknown?erase_memories=true')).status).toBe(404);
+    expect((await httpRequest(gateway, 'DELETE', `/api/v1/agents/${agent.id}?erase_memories=true`, { key: outsiderKey })).status).toBe(404);
+    expect((await httpRequest(gateway, 'DELETE', '/api/v1/agents/agent_unknown?erase_memories=true', { key: stack.key })).status).toBe(404);
     const receipt = await client.deleteAgent(agent.id, { eraseMemories: true });
     expect(receipt).toMatchObject({ kind: 'agent', status: 'pending' });
     expect(await client.waitForErasure(receipt.id)).toMatchObject({ status: 'done', matched: 2, erased: 2 });
@@ -231,7 +231,7 @@ describe('forget (gateway, query, worker, Arc double)', () => {
 
     const outcome = stack.cli(['org', 'delete', doomed.id]);
     expect(outcome).toMatchObject({ state: 'erasing', erasure: { kind: 'org' } });
-    await waitFor(async () => (await call(gateway, doomedKey, 'GET', '/api/v1/memories')).status === 401, 10_000, 'the key to stop working');
+    await waitFor(async () => (await httpRequest(gateway, 'GET', '/api/v1/memories', { key: doomedKey })).status === 401, 10_000, 'the key to stop working');
     const db = new Client({ connectionString: stack.env.db.url });
     await db.connect();
     try {
@@ -259,7 +259,7 @@ describe('forget (gateway, query, worker, Arc double)', () => {
     try {
       // Arc stops answering, so the run holds the job until the worker dies.
       process.kill(stack.arc.pid, 'SIGSTOP');
-      const started = await call(gateway, stack.key, 'POST', '/api/v1/memories/forget', { session_id: 'sess_killed' });
+      const started = await httpRequest(gateway, 'POST', '/api/v1/memories/forget', { key: stack.key, json: { session_id: 'sess_killed' } });
       expect(started.status).toBe(202);
       await waitFor(async () => (await queue.getJobCounts('active')).active === 1, 30_000, 'the worker to take the erasure');
       worker.child.kill('SIGKILL');
@@ -278,8 +278,8 @@ describe('forget (gateway, query, worker, Arc double)', () => {
 
 describe('forget (standalone, embedded DuckDB)', () => {
   it('erases stored and queued memories alike and keeps the rest', async () => {
-    const env = await createTestEnv({ MEMTRACE_DATA_DIR: mkdtempSync(join(tmpdir(), 'memtrace-forget-')) });
-    const app = await spawnApp('standalone', env.env);
+    const stack = await createStack({ arc: false, env: { MEMTRACE_DATA_DIR: mkdtempSync(join(tmpdir(), 'memtrace-forget-')) } });
+    const app = await stack.spawn('standalone');
     try {
       const client = new Memtrace(app.url('gateway'), bootstrapKeyFrom(app), { maxRetries: 0 });
       for (let i = 0; i < 30; i++) await client.remember('duck', `stored ${i}`, { session_id: 'sess_duck_forget' });
@@ -300,8 +300,7 @@ describe('forget (standalone, embedded DuckDB)', () => {
       expect(left).toContain('kept');
       expect(left.filter((c) => c.startsWith('stored'))).toEqual([]);
     } finally {
-      await app.stop();
-      await env.close();
+      await stack.close();
     }
   });
 });

@@ -1,22 +1,23 @@
 import { once } from 'node:events';
-import { AppProcess, createTestEnv, spawnApp, TestEnv } from '@memtrace/testing';
+import { AppProcess, createStack, Stack } from '@memtrace/testing';
 import { connectTcp, receivedUntilClose } from './tcp-fixtures';
 
 jest.setTimeout(60_000);
 
 /** A hostile client cannot hold the gateway's sockets: trickled requests time out, connections are capped. */
 describe('HTTP timeouts and connection cap (gateway)', () => {
-  let env: TestEnv;
+  let stack: Stack;
   let gateway: AppProcess;
 
   beforeAll(async () => {
-    env = await createTestEnv({ MEMTRACE_HTTP_REQUEST_TIMEOUT_MS: '1500', MEMTRACE_HTTP_HEADERS_TIMEOUT_MS: '1000', MEMTRACE_MAX_CONNECTIONS: '4' });
-    gateway = await spawnApp('gateway', env.env);
+    stack = await createStack({
+      arc: false,
+      env: { MEMTRACE_HTTP_REQUEST_TIMEOUT_MS: '1500', MEMTRACE_HTTP_HEADERS_TIMEOUT_MS: '1000', MEMTRACE_MAX_CONNECTIONS: '4' },
+      start: { gateways: 1 },
+    });
+    gateway = stack.gateway;
   });
-  afterAll(async () => {
-    await gateway?.stop();
-    await env?.close();
-  });
+  afterAll(() => stack?.close());
 
   it('answers a body that trickles in past the request timeout with 408 and closes the connection', async () => {
     const socket = await connectTcp(gateway.ports.gateway);

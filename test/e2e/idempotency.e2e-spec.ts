@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess } from '@memtrace/testing';
+import { AppProcess, createStack, TenantStack } from '@memtrace/testing';
 import { Redis } from 'ioredis';
-import { arcRows, createIngestStack, expectNoDuplicatesThroughApi, IngestStack, waitForAcknowledged } from './ingest-fixtures';
+import { arcRows, expectNoDuplicatesThroughApi, waitForAcknowledged } from './ingest-fixtures';
 
 jest.setTimeout(90_000);
 
@@ -13,11 +13,11 @@ interface Reply {
 
 /** `Idempotency-Key` on POST /api/v1/memories, across two gateway processes (Stripe's contract). */
 describe('idempotent writes', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateways: AppProcess[];
 
   beforeAll(async () => {
-    stack = await createIngestStack();
+    stack = await createStack();
     await stack.spawn('query');
     gateways = [await stack.spawn('gateway'), await stack.spawn('gateway')];
     await stack.spawn('ingest-worker');

@@ -1,21 +1,12 @@
 import http from 'node:http';
-import { INGEST_MEMORIES_V1, ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
-import { ArcMemoryStore, HotTier } from '@memtrace/store';
-import { AppProcess, runCli } from '@memtrace/testing';
+import { INGEST_MEMORIES_V1 } from '@memtrace/contracts';
+import { ingestBullPrefix, ingestQueueName } from '@memtrace/ingest';
+import { ArcMemoryStore } from '@memtrace/store';
+import { HotTier } from '@memtrace/ingest';
+import { AppProcess, ARC_DB, ARC_TOKEN, createStack, runCli, TenantStack, waitFor } from '@memtrace/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ARC_DB, ARC_TOKEN } from './ingest-fixtures';
-import {
-  arcRows,
-  createIngestStack,
-  expectNoDuplicatesThroughApi,
-  IngestStack,
-  queueCounts,
-  waitFor,
-  waitForAcknowledged,
-  writeLoad,
-  writeMemory,
-} from './ingest-fixtures';
+import { arcRows, expectNoDuplicatesThroughApi, queueCounts, waitForAcknowledged, writeLoad, writeMemory } from './ingest-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -26,13 +17,19 @@ function expectOneIdPerContent(rows: Array<{ id: string; content: string }>) {
   for (const [content, ids] of idsByContent) expect({ content, ids: [...ids] }).toEqual({ content, ids: [...ids].slice(0, 1) });
 }
 
+/** The worker's `memtrace_ingest_batches_in_flight` gauge. */
+async function batchesInFlight(app: AppProcess): Promise<number> {
+  const text = await (await fetch(`${app.url('metrics')}/metrics`)).text();
+  return Number(/^memtrace_ingest_batches_in_flight (\S+)$/m.exec(text)?.[1] ?? 0);
+}
+
 describe('durable ingest: gateways → per-org BullMQ queue → ingest worker → Arc (double, 100 ms buffer age)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateways: AppProcess[];
   let worker: AppProcess;
 
   beforeAll(async () => {
-    stack = await createIngestStack();
+    stack = await createStack();
     gateways = [await stack.spawn('gateway'), await stack.spawn('gateway')];
     // Two worker processes on the same queues from the start.
     worker = await stack.spawn('ingest-worker');
@@ -63,7 +60,8 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
   it('kill -9 of the worker mid-batch, then a restart: every acknowledged memory is stored, duplicates share an id', async () => {
     await stack.arc.setFaults({ slowMs: 400 });
     const load = writeLoad(gateways, stack.key, 300, 'crash');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The store answers in 400 ms: once this worker reports a batch open, the kill lands inside it.
+    await waitFor(async () => (await batchesInFlight(worker)) > 0, 30_000, 'a batch open in the worker');
     worker.child.kill('SIGKILL');
     const acked = (await load).filter((w) => w.status === 201);
     expect(acked).toHaveLength(300);
@@ -145,9 +143,12 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
 
   it('a worker SIGTERM under load finishes and confirms its open batches, exits 0, and loses nothing', async () => {
     const victim = await stack.spawn('ingest-worker');
+    // A slow store keeps batches open long enough that the SIGTERM lands inside one of the victim's.
+    await stack.arc.setFaults({ slowMs: 300 });
     const load = writeLoad(gateways, stack.key, 300, 'worker-sigterm');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(async () => (await batchesInFlight(victim)) > 0, 30_000, 'a batch open in the victim');
     expect(await victim.stop()).toBe(0);
+    await stack.arc.setFaults({ slowMs: 0 });
     const acked = (await load).filter((w) => w.status === 201);
     expect(acked).toHaveLength(300);
     await waitForAcknowledged(stack, acked);

@@ -1,66 +1,10 @@
-import { ArcDoubleProcess, AppProcess, createTestEnv, runCli, spawnApp, spawnArcDouble, TestEnv } from '@memtrace/testing';
-import { DEAD_LETTER_QUEUE, ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
+import { AppProcess, ARC_DB, ARC_TOKEN, TenantStack, waitFor } from '@memtrace/testing';
+import { DEAD_LETTER_QUEUE, ingestBullPrefix, ingestQueueName } from '@memtrace/ingest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
-export const ARC_TOKEN = 'arc-test-token-0123456789abcdef';
-export const ARC_DB = 'memtrace_e2e';
-
-/** A tenant bound to a spawned Arc double (Arc's 100 ms buffer age), with a read/write key. */
-export interface IngestStack {
-  env: TestEnv;
-  arc: ArcDoubleProcess;
-  orgId: string;
-  key: string;
-  apps: AppProcess[];
-  spawn(app: 'gateway' | 'ingest-worker' | 'query' | 'admin'): Promise<AppProcess>;
-  /** Runs a `memtrace --json` command against the stack's database; returns its parsed output. */
-  cli(args: string[]): any;
-  close(): Promise<void>;
-}
-
-export async function createIngestStack(envOverrides: Record<string, string> = {}): Promise<IngestStack> {
-  const env = await createTestEnv({
-    MEMTRACE_WORKER_LOCK_MS: '2000',
-    MEMTRACE_INGEST_BATCH_MS: '20',
-    MEMTRACE_RETRY_MAX_DELAY_MS: '1000',
-    MEMTRACE_CONFIRM_TIMEOUT_MS: '5000',
-    MEMTRACE_STORE_TIMEOUT_MS: '3000',
-    MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: '5000',
-    ...envOverrides,
-  });
-  const arc = await spawnArcDouble({ maxBufferAgeMs: 100, auth: { [ARC_TOKEN]: ['read', 'write', 'admin'] } });
-  const cli = (args: string[]) => {
-    const result = runCli(['--json', ...args], env.env);
-    if (result.code !== 0) throw new Error(`memtrace ${args.join(' ')}: ${result.stderr}`);
-    return JSON.parse(result.stdout);
-  };
-  const org = cli(['org', 'create', 'ingest-co']);
-  cli(['org', 'add-arc', org.id, '--url', arc.url, '--database', ARC_DB, '--api-key', ARC_TOKEN]);
-  const key = cli(['key', 'create', '--org', org.id, '--name', 'writer', '--permissions', 'read,write']).key;
-  const apps: AppProcess[] = [];
-  return {
-    env,
-    arc,
-    orgId: org.id,
-    key,
-    apps,
-    cli,
-    async spawn(app) {
-      const process = await spawnApp(app, env.env);
-      apps.push(process);
-      return process;
-    },
-    async close() {
-      await Promise.all(apps.map((a) => a.stop()));
-      await arc.stop();
-      await env.close();
-    },
-  };
-}
-
 /** Every (id, content) row of the org (the stack's by default) in the Arc double, duplicates included. */
-export async function arcRows(stack: IngestStack, orgId = stack.orgId): Promise<Array<{ id: string; content: string }>> {
+export async function arcRows(stack: TenantStack, orgId = stack.orgId): Promise<Array<{ id: string; content: string }>> {
   await stack.arc.flush();
   const reply = await fetch(`${stack.arc.url}/api/v1/query`, {
     method: 'POST',
@@ -108,16 +52,8 @@ export async function writeLoad(gateways: AppProcess[], key: string, count: numb
   return outcomes;
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** Waits until every acknowledged write is in the store; returns the store rows. */
-export async function waitForAcknowledged(stack: IngestStack, acked: WriteOutcome[], timeoutMs = 60_000) {
+export async function waitForAcknowledged(stack: TenantStack, acked: WriteOutcome[], timeoutMs = 60_000) {
   let rows: Array<{ id: string; content: string }> = [];
   await waitFor(
     async () => {
@@ -132,7 +68,7 @@ export async function waitForAcknowledged(stack: IngestStack, acked: WriteOutcom
 }
 
 /** Job counts of the org's ingest queue and of the dead-letter queue. */
-export async function queueCounts(stack: IngestStack) {
+export async function queueCounts(stack: TenantStack) {
   const connection = new Redis(stack.env.env.REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = ingestBullPrefix(stack.env.env.MEMTRACE_REDIS_PREFIX);
   const ingest = new Queue(ingestQueueName(stack.orgId), { connection, prefix });
@@ -155,7 +91,7 @@ export async function queueCounts(stack: IngestStack) {
  * Reads through the whole stack (gateway → query service → store ∪ hot tier) show every memory
  * once: every page of a full list, search, and the agent's stats, against the store's distinct ids.
  */
-export async function expectNoDuplicatesThroughApi(stack: IngestStack, gateway: AppProcess) {
+export async function expectNoDuplicatesThroughApi(stack: TenantStack, gateway: AppProcess) {
   const headers = { 'x-api-key': stack.key, 'content-type': 'application/json' };
   const storedIds = new Set((await arcRows(stack)).map((r) => r.id));
   const listed: string[] = [];

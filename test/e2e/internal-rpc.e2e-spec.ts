@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, REPO_ROOT } from '@memtrace/testing';
-import { createIngestStack, IngestStack, waitFor, writeMemory } from './ingest-fixtures';
+import { AppProcess, createStack, REPO_ROOT, TenantStack, waitFor } from '@memtrace/testing';
+import { writeMemory } from './ingest-fixtures';
 import { connectOutcome, connectTcp, receivedUntilClose } from './tcp-fixtures';
 
 jest.setTimeout(90_000);
@@ -21,14 +21,14 @@ function nestFrame(message: unknown): string {
 
 /** The attack of the break-it run: the query service's TCP port, without a key, naming an org. */
 describe('internal RPC trust boundary (query service)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let query: AppProcess;
   let gateway: AppProcess;
   let worker: AppProcess;
 
   beforeAll(async () => {
     // The public bind address is everything; the query service must still keep to loopback.
-    stack = await createIngestStack({ MEMTRACE_SERVER_HOST: '0.0.0.0' });
+    stack = await createStack({ env: { MEMTRACE_SERVER_HOST: '0.0.0.0' } });
     query = await stack.spawn('query');
     gateway = await stack.spawn('gateway');
     worker = await stack.spawn('ingest-worker');

@@ -6,8 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Memtrace } from '@memtrace/sdk';
-import { REPO_ROOT } from '@memtrace/testing';
-import { ClientStack, createClientStack } from './client-fixtures';
+import { CLIENT_STACK, createStack, REPO_ROOT, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(120_000);
 
@@ -44,10 +43,10 @@ interface ToolOutcome {
 type Kind = 'stdio' | 'http';
 
 describe('MCP server against the real stack', () => {
-  let env: ClientStack;
+  let env: TenantStack;
 
   beforeAll(async () => {
-    env = await createClientStack();
+    env = await createStack(CLIENT_STACK);
   }, 120_000);
   afterAll(() => env?.close());
 

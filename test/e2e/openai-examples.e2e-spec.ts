@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Memtrace } from '@memtrace/sdk';
-import { FakeOpenAIProcess, REPO_ROOT, spawnFakeOpenAI } from '@memtrace/testing';
-import { ClientStack, createClientStack } from './client-fixtures';
+import { CLIENT_STACK, createStack, FakeOpenAIProcess, REPO_ROOT, spawnFakeOpenAI, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(120_000);
 
@@ -12,12 +11,12 @@ jest.setTimeout(120_000);
  * plays the model. Each must exit 0 and leave its memories in Memtrace.
  */
 describe('examples/openai-*.mjs and examples/with-memory.mjs', () => {
-  let env: ClientStack;
+  let env: TenantStack;
   let fake: FakeOpenAIProcess;
   let memtrace: Memtrace;
 
   beforeAll(async () => {
-    [env, fake] = await Promise.all([createClientStack(), spawnFakeOpenAI()]);
+    [env, fake] = await Promise.all([createStack(CLIENT_STACK), spawnFakeOpenAI()]);
     memtrace = new Memtrace(env.baseUrl, env.key);
   }, 120_000);
   afterAll(async () => {

@@ -3,8 +3,7 @@ import type { ChatCompletionMessage, ChatCompletionMessageParam, ChatCompletionT
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import { Memtrace, MEMORY_TOOLS, type Memory, type MemoryList, type SearchResult } from '@memtrace/sdk';
 import { handleFunctionCalls, handleToolCalls, openaiResponsesTools, openaiTools } from '@memtrace/sdk/openai';
-import { FakeOpenAIHandle, FakeOpenAIReply, startFakeOpenAI } from '@memtrace/testing';
-import { ClientStack, createClientStack } from './client-fixtures';
+import { CLIENT_STACK, createStack, FakeOpenAIHandle, FakeOpenAIReply, startFakeOpenAI, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(120_000);
 
@@ -14,13 +13,13 @@ jest.setTimeout(120_000);
  * calls run against the real stack (gateway, worker, query, admin; Arc double).
  */
 describe('@memtrace/sdk/openai tools against the real stack and the real openai client', () => {
-  let env: ClientStack;
+  let env: TenantStack;
   let fake: FakeOpenAIHandle;
   let openai: OpenAI;
   let memtrace: Memtrace;
 
   beforeAll(async () => {
-    [env, fake] = await Promise.all([createClientStack(), startFakeOpenAI()]);
+    [env, fake] = await Promise.all([createStack(CLIENT_STACK), startFakeOpenAI()]);
     openai = new OpenAI({ baseURL: fake.baseURL, apiKey: 'sk-fake', maxRetries: 0 });
     memtrace = new Memtrace(env.baseUrl, env.key, { retryBaseDelay: 50 });
   }, 120_000);

@@ -3,8 +3,7 @@ import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/res
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { Memtrace, type Memory } from '@memtrace/sdk';
 import { withMemory, type MemoryLogger, type WithMemory } from '@memtrace/sdk/openai';
-import { FakeOpenAIHandle, FakeOpenAIRequest, startFakeOpenAI } from '@memtrace/testing';
-import { ClientStack, createClientStack } from './client-fixtures';
+import { CLIENT_STACK, createStack, FakeOpenAIHandle, FakeOpenAIRequest, startFakeOpenAI, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(120_000);
 
@@ -15,7 +14,7 @@ jest.setTimeout(120_000);
  * what the model received.
  */
 describe('withMemory(openai, memtrace) against the real stack and the real openai client', () => {
-  let env: ClientStack;
+  let env: TenantStack;
   let fake: FakeOpenAIHandle;
   let openai: OpenAI;
   let memtrace: Memtrace;
@@ -23,7 +22,7 @@ describe('withMemory(openai, memtrace) against the real stack and the real opena
   const logger: MemoryLogger = { warn: (message) => void warnings.push(message) };
 
   beforeAll(async () => {
-    [env, fake] = await Promise.all([createClientStack(), startFakeOpenAI()]);
+    [env, fake] = await Promise.all([createStack(CLIENT_STACK), startFakeOpenAI()]);
     openai = new OpenAI({ baseURL: fake.baseURL, apiKey: 'sk-fake', maxRetries: 0 });
     memtrace = new Memtrace(env.baseUrl, env.key, { retryBaseDelay: 50 });
   }, 120_000);

@@ -1,5 +1,5 @@
-import { AppProcess, RedisProcess, spawnRedis } from '@memtrace/testing';
-import { createIngestStack, IngestStack, waitFor, waitForAcknowledged, writeMemory } from './ingest-fixtures';
+import { AppProcess, createStack, RedisProcess, spawnRedis, TenantStack, waitFor } from '@memtrace/testing';
+import { waitForAcknowledged, writeMemory } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -35,14 +35,14 @@ function notJson(line: string): boolean {
  */
 describe('log output during Redis and Arc outages', () => {
   let redis: RedisProcess;
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
   let worker: AppProcess;
   let servers: Array<[string, AppProcess]>;
 
   beforeAll(async () => {
     redis = await spawnRedis();
-    stack = await createIngestStack({ REDIS_URL: redis.url });
+    stack = await createStack({ env: { REDIS_URL: redis.url } });
     const query = await stack.spawn('query');
     gateway = await stack.spawn('gateway');
     worker = await stack.spawn('ingest-worker');

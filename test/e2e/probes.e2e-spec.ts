@@ -1,6 +1,6 @@
 import { QUERY_PATTERNS } from '@memtrace/contracts';
-import { AppProcess } from '@memtrace/testing';
-import { ARC_DB, ARC_TOKEN, createIngestStack, IngestStack, waitFor, waitForAcknowledged, writeLoad } from './ingest-fixtures';
+import { AppProcess, ARC_DB, ARC_TOKEN, createStack, TenantStack, waitFor } from '@memtrace/testing';
+import { waitForAcknowledged, writeLoad } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -15,7 +15,7 @@ const getJson = async (url: string) => {
  * KEDA scales on — the real count of jobs no worker has taken, summed over orgs.
  */
 describe('probes and the backlog endpoint', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
   let worker: AppProcess;
   let query: AppProcess;
@@ -23,7 +23,7 @@ describe('probes and the backlog endpoint', () => {
 
   beforeAll(async () => {
     // A worker holds at most 5 jobs of an org: with its store unreachable, the rest wait.
-    stack = await createIngestStack({ MEMTRACE_INGEST_BATCH_ROWS: '5', MEMTRACE_INGEST_CONCURRENCY: '5' });
+    stack = await createStack({ env: { MEMTRACE_INGEST_BATCH_ROWS: '5', MEMTRACE_INGEST_CONCURRENCY: '5' } });
     [gateway, worker, query, admin] = await Promise.all([stack.spawn('gateway'), stack.spawn('ingest-worker'), stack.spawn('query'), stack.spawn('admin')]);
   });
   afterAll(() => stack?.close());

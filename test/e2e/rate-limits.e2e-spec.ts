@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { Memtrace, RateLimitError } from '@memtrace/sdk';
-import { AppProcess, createTestEnv, runCli, spawnApp, TestEnv } from '@memtrace/testing';
+import { AppProcess, createStack, runCli, Stack, TestEnv } from '@memtrace/testing';
 import { bootstrapKeyFrom } from './admin-fixtures';
 
 jest.setTimeout(90_000);
@@ -28,6 +28,7 @@ interface Answer {
  * the CLI reach running gateways.
  */
 describe('rate limits (two gateways, one Redis)', () => {
+  let stack: Stack;
   let env: TestEnv;
   let a: AppProcess;
   let b: AppProcess;
@@ -35,16 +36,14 @@ describe('rate limits (two gateways, one Redis)', () => {
   let operatorKey: string;
 
   beforeAll(async () => {
-    env = await createTestEnv(LIMITS);
-    a = await spawnApp('gateway', env.env);
-    b = await spawnApp('gateway', env.env);
-    admin = await spawnApp('admin', env.env);
+    stack = await createStack({ arc: false, env: LIMITS });
+    env = stack.env;
+    a = await stack.spawn('gateway');
+    b = await stack.spawn('gateway');
+    admin = await stack.spawn('admin');
     operatorKey = bootstrapKeyFrom(a);
   });
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop(), admin?.stop()]);
-    await env?.close();
-  });
+  afterAll(() => stack?.close());
 
   /** A fresh key of org_default, so each test starts with a full budget. */
   function newKey(name: string, org = 'org_default'): string {

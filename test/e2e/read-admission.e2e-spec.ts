@@ -1,16 +1,16 @@
-import { AppProcess } from '@memtrace/testing';
-import { createIngestStack, IngestStack, waitForAcknowledged, writeMemory } from './ingest-fixtures';
+import { AppProcess, createStack, TenantStack } from '@memtrace/testing';
+import { waitForAcknowledged, writeMemory } from './ingest-fixtures';
 
 jest.setTimeout(90_000);
 
 /** A slow store must not collect every read of its org: past the bound, an immediate 503 with Retry-After. */
 describe('admission control toward the store', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
   let query: AppProcess;
 
   beforeAll(async () => {
-    stack = await createIngestStack({ MEMTRACE_QUERY_MAX_READS_PER_ORG: '3' });
+    stack = await createStack({ env: { MEMTRACE_QUERY_MAX_READS_PER_ORG: '3' } });
     query = await stack.spawn('query');
     gateway = await stack.spawn('gateway');
     await stack.spawn('ingest-worker');

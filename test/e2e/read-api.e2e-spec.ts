@@ -1,14 +1,12 @@
 import fc from 'fast-check';
-import { AppProcess } from '@memtrace/testing';
-import { IngestStack, waitFor } from './ingest-fixtures';
-import { call, createReadStack } from './read-fixtures';
+import { AppProcess, createStack, httpRequest, READ_STACK, TenantStack, waitFor } from '@memtrace/testing';
 
 jest.setTimeout(90_000);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 ms buffer age) + hot tier', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateways: AppProcess[];
   /** Org A (the stack's org), its read-only key, org B (own Arc database), org C (no binding). */
   let keyA: string;
@@ -19,11 +17,12 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
   let agentA: { id: string; name: string };
   let sessionA: { id: string };
 
-  const a = (method: string, path: string, body?: unknown) => call(gateways[0], keyA, method, path, body);
-  const b = (method: string, path: string, body?: unknown) => call(gateways[1], keyB, method, path, body);
+  const a = (method: string, path: string, body?: unknown) => httpRequest(gateways[0], method, path, { key: keyA, json: body });
+  const b = (method: string, path: string, body?: unknown) => httpRequest(gateways[1], method, path, { key: keyB, json: body });
 
   beforeAll(async () => {
-    ({ stack, gateways, queries, keyA, readOnlyA, keyB, keyC } = await createReadStack());
+    stack = await createStack(READ_STACK);
+    ({ gateways, queries, key: keyA, readOnlyKey: readOnlyA, otherKey: keyB, unboundKey: keyC } = stack);
     agentA = (await a('POST', '/api/v1/agents', { name: 'support-bot', description: 'Answers tickets', config: { model: 'x' } })).body;
     sessionA = (await a('POST', '/api/v1/sessions', { agent_id: agentA.id, metadata: { task: 'onboarding' } })).body;
     const write = (memory: Record<string, unknown>) => a('POST', '/api/v1/memories', { agent_id: agentA.id, session_id: sessionA.id, ...memory });
@@ -46,11 +45,11 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
       const duplicate = await a('POST', '/api/v1/agents', { name: 'support-bot' });
       expect(duplicate).toMatchObject({ status: 409, body: { error: "agent 'support-bot' already exists in this organization" } });
       expect(await a('POST', '/api/v1/agents', {})).toMatchObject({ status: 400, body: { error: 'name is required' } });
-      expect((await call(gateways[0], readOnlyA, 'POST', '/api/v1/agents', { name: 'nope' })).status).toBe(403);
+      expect((await httpRequest(gateways[0], 'POST', '/api/v1/agents', { key: readOnlyA, json: { name: 'nope' } })).status).toBe(403);
     });
 
     it('lists agents, gets one by id or by name, 404 otherwise', async () => {
-      const list = await call(gateways[1], readOnlyA, 'GET', '/api/v1/agents');
+      const list = await httpRequest(gateways[1], 'GET', '/api/v1/agents', { key: readOnlyA });
       expect(list).toMatchObject({ status: 200, body: { count: 1, agents: [{ id: agentA.id }] } });
       expect((await a('GET', `/api/v1/agents/${agentA.id}`)).body).toEqual(agentA);
       expect((await a('GET', '/api/v1/agents/support-bot')).body).toEqual(agentA);
@@ -102,15 +101,15 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
     it('read-your-writes: a write on one gateway is read at once on the other (by id, list, search)', async () => {
       for (let i = 0; i < 30; i++) {
         const content = `ryw check ${i}`;
-        const written = await call(gateways[i % 2], keyA, 'POST', '/api/v1/memories', { agent_id: 'ryw-agent', content });
+        const written = await httpRequest(gateways[i % 2], 'POST', '/api/v1/memories', { key: keyA, json: { agent_id: 'ryw-agent', content } });
         expect(written.status).toBe(201);
         const other = gateways[(i + 1) % 2];
-        const byId = await call(other, keyA, 'GET', `/api/v1/memories/${written.body.id}`);
+        const byId = await httpRequest(other, 'GET', `/api/v1/memories/${written.body.id}`, { key: keyA });
         expect(byId).toMatchObject({ status: 200, body: { id: written.body.id, content } });
-        const list = await call(other, keyA, 'GET', '/api/v1/memories?agent_id=ryw-agent&limit=1');
+        const list = await httpRequest(other, 'GET', '/api/v1/memories?agent_id=ryw-agent&limit=1', { key: keyA });
         expect(list.body.memories[0].id).toBe(written.body.id);
       }
-      const search = await call(gateways[1], keyA, 'POST', '/api/v1/search', { agent_id: 'ryw-agent', content_contains: 'ryw check 29' });
+      const search = await httpRequest(gateways[1], 'POST', '/api/v1/search', { key: keyA, json: { agent_id: 'ryw-agent', content_contains: 'ryw check 29' } });
       expect(search.body.results.map((m: { content: string }) => m.content)).toEqual(['ryw check 29']);
     });
 
@@ -121,9 +120,9 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
         Array.from({ length: 10 }, async () => {
           while (next < 400) {
             const n = next++;
-            const written = await call(gateways[n % 2], keyA, 'POST', '/api/v1/memories', { agent_id: 'load-agent', content: `load ${n}` });
+            const written = await httpRequest(gateways[n % 2], 'POST', '/api/v1/memories', { key: keyA, json: { agent_id: 'load-agent', content: `load ${n}` } });
             expect(written.status).toBe(201);
-            const read = await call(gateways[(n + 1) % 2], keyA, 'GET', `/api/v1/memories/${written.body.id}`);
+            const read = await httpRequest(gateways[(n + 1) % 2], 'GET', `/api/v1/memories/${written.body.id}`, { key: keyA });
             if (read.status !== 200) misses.push(`${n}: ${read.status}`);
           }
         }),
@@ -132,7 +131,7 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
     });
 
     it('GET /memories: upstream envelope, filters, has_more = count >= limit, order', async () => {
-      const all = await call(gateways[1], readOnlyA, 'GET', `/api/v1/memories?agent_id=${agentA.id}`);
+      const all = await httpRequest(gateways[1], 'GET', `/api/v1/memories?agent_id=${agentA.id}`, { key: readOnlyA });
       expect(all).toMatchObject({ status: 200, body: { count: 4, has_more: false } });
       expect(all.body.memories[0]).toMatchObject({ id: expect.stringMatching(UUID), org_id: stack.orgId, agent_id: agentA.id, session_id: sessionA.id });
       const page = await a('GET', `/api/v1/memories?agent_id=${agentA.id}&limit=2&offset=1&order=asc`);
@@ -204,7 +203,7 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
       expect(search.body).toMatchObject({ count: 1, results: [{ tags: ['weird'] }] });
       expect(Number.isInteger(search.body.query_time_ms)).toBe(true);
       expect((await a('POST', '/api/v1/search', { content_contains: '100%_' })).body.count).toBe(0);
-      const empty = await call(gateways[0], keyA, 'POST', '/api/v1/search');
+      const empty = await httpRequest(gateways[0], 'POST', '/api/v1/search', { key: keyA });
       expect(empty.status).toBe(200);
       expect(Object.keys(empty.body).sort()).toEqual(['count', 'query_time_ms', 'results']);
     });
@@ -225,7 +224,7 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
     });
 
     it('agent activity: counts per bucket and type with errors, by id or name alike, store and hot tier', async () => {
-      const byId = await call(gateways[1], readOnlyA, 'GET', `/api/v1/agents/${agentA.id}/activity?since=2h&bucket=5m`);
+      const byId = await httpRequest(gateways[1], 'GET', `/api/v1/agents/${agentA.id}/activity?since=2h&bucket=5m`, { key: readOnlyA });
       expect(byId).toMatchObject({ status: 200, body: { agent_id: agentA.id, bucket: '5m', bucket_seconds: 300, memory_types: ['decision', 'episodic'], total: 4, errors: 1 } });
       // 2 h of 5 minutes: 24 buckets, or 25 when the window does not start on a bucket boundary.
       expect([24, 25]).toContain(byId.body.buckets.length);
@@ -236,7 +235,7 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
       expect({ ...byName.body, agent_id: agentA.id }).toEqual(byId.body);
       // A write is counted at once (from the hot tier while the store does not show it yet).
       expect((await a('POST', '/api/v1/memories', { agent_id: 'activity-agent', content: 'counted at once', event_type: 'error' })).status).toBe(201);
-      const fresh = await call(gateways[1], keyA, 'GET', '/api/v1/agents/activity-agent/activity?since=1h&bucket=1m');
+      const fresh = await httpRequest(gateways[1], 'GET', '/api/v1/agents/activity-agent/activity?since=1h&bucket=1m', { key: keyA });
       expect(fresh.body).toMatchObject({ total: 1, errors: 1, memory_types: ['episodic'] });
       expect((await a('GET', '/api/v1/agents/agent_nobody/activity')).body).toMatchObject({ total: 0, errors: 0, memory_types: [], bucket: '1h' });
     });
@@ -251,15 +250,15 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
 
     it('session context: optional or null body, upstream layout, token budget honoured', async () => {
       const path = `/api/v1/sessions/${sessionA.id}/context`;
-      const none = await call(gateways[0], keyA, 'POST', path);
-      const nullBody = await call(gateways[1], keyA, 'POST', path, undefined, 'null');
+      const none = await httpRequest(gateways[0], 'POST', path, { key: keyA });
+      const nullBody = await httpRequest(gateways[1], 'POST', path, { key: keyA, raw: 'null' });
       expect(none.status).toBe(200);
       expect(nullBody.body).toEqual(none.body);
       // As upstream: an empty body means the defaults (SDKs send Content-Type anyway).
-      expect((await call(gateways[0], keyA, 'POST', path, undefined, '')).body).toEqual(none.body);
+      expect((await httpRequest(gateways[0], 'POST', path, { key: keyA, raw: '' })).body).toEqual(none.body);
       // Malformed JSON is a 400 here as on every other route (upstream silently used the defaults).
-      expect((await call(gateways[0], keyA, 'POST', path, undefined, '{not json')).status).toBe(400);
-      expect((await call(gateways[0], keyA, 'POST', '/api/v1/search', undefined, '{not json')).status).toBe(400);
+      expect((await httpRequest(gateways[0], 'POST', path, { key: keyA, raw: '{not json' })).status).toBe(400);
+      expect((await httpRequest(gateways[0], 'POST', '/api/v1/search', { key: keyA, raw: '{not json' })).status).toBe(400);
       expect(none.body).toMatchObject({ session_id: sessionA.id, memory_count: 4, truncated: false, omitted_count: 0 });
       expect(none.body.context).toMatch(new RegExp(`^## Session Context \\(${sessionA.id}\\)\\n`));
       expect(none.body.context).toContain('### Decisions Made (1)');
@@ -276,7 +275,7 @@ describe('read API: 2 gateways → 2 query processes (TCP) → Arc double (100 m
     });
 
     it('an org without a store binding gets 503 with the arc instance text on every store read', async () => {
-      const c = (method: string, path: string, body?: unknown) => call(gateways[0], keyC, method, path, body);
+      const c = (method: string, path: string, body?: unknown) => httpRequest(gateways[0], method, path, { key: keyC, json: body });
       for (const reply of [
         await c('GET', '/api/v1/memories'),
         await c('GET', '/api/v1/memories/0198c0de-0000-7000-8000-000000000000'),

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { ID_PATTERN, TAG_PATTERN, TYPE_PATTERN } from '@memtrace/contracts';
-import { AppProcess } from '@memtrace/testing';
-import { IngestStack, queueCounts, waitFor } from './ingest-fixtures';
-import { call, createReadStack, Reply } from './read-fixtures';
+import { AppProcess, createStack, httpRequest, HttpResult, READ_STACK, TenantStack, waitFor } from '@memtrace/testing';
+import { queueCounts } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -230,24 +229,24 @@ function expectRows(rows: Array<{ id: string; time: string }>, seeds: Seed[], c:
 // ---------------------------------------------------------------------------------------------
 
 describe('read API fuzzing: search, context, agent and session memories (store + hot tier)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateways: AppProcess[];
   let key: string;
   const seeds: Seed[] = [];
   let run = 0;
   /** Alternates the gateways (and behind them the query processes). */
-  const read = (method: string, path: string, body?: unknown, rawBody?: string): Promise<Reply> => call(gateways[run++ % 2], key, method, path, body, rawBody);
+  const read = (method: string, path: string, body?: unknown, rawBody?: string): Promise<HttpResult> => httpRequest(gateways[run++ % 2], method, path, { key, json: body, raw: rawBody });
 
   async function writeSeeds(from: number, to: number): Promise<void> {
     const requests = Array.from({ length: to - from }, (_, k) => seedRequest(from + k));
-    const reply = await call(gateways[0], key, 'POST', '/api/v1/memories', { memories: requests });
+    const reply = await httpRequest(gateways[0], 'POST', '/api/v1/memories', { key, json: { memories: requests } });
     expect(reply).toMatchObject({ status: 201, body: { count: requests.length } });
     for (const m of reply.body.memories) seeds.push({ tags: [], importance: 0, ...m, us: timeUs(m.time) });
   }
 
   beforeAll(async () => {
-    const readStack = await createReadStack();
-    ({ stack, gateways, keyA: key } = readStack);
+    stack = await createStack(READ_STACK);
+    ({ gateways, key } = stack);
     await writeSeeds(0, 24);
     await waitFor(async () => (await queueCounts(stack)).hotTier === 0, 60_000, 'the first seeds in the store');
     await stack.apps.find((app) => app.ports['ingest-worker'])?.stop();

@@ -1,5 +1,4 @@
-import { AppProcess } from '@memtrace/testing';
-import { call, createReadStack, ReadStack } from './read-fixtures';
+import { AppProcess, createStack, httpRequest, READ_STACK, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(300_000);
 
@@ -12,12 +11,13 @@ const CONCURRENCY = 20;
  * age, so most reads happen before the store can show the row and only the hot tier can answer.
  */
 describe('read-your-writes across replicas', () => {
-  let stack: ReadStack['stack'];
+  let stack: TenantStack;
   let gateways: AppProcess[];
   let key: string;
 
   beforeAll(async () => {
-    ({ stack, gateways, keyA: key } = await createReadStack());
+    stack = await createStack(READ_STACK);
+    ({ gateways, key } = stack);
   });
 
   afterAll(() => stack?.close());
@@ -30,12 +30,12 @@ describe('read-your-writes across replicas', () => {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < PAIRS) {
           const n = next++;
-          const written = await call(gateways[n % 2], key, 'POST', '/api/v1/memories', { agent_id: 'ryw-agent', content: `pair ${n}` });
+          const written = await httpRequest(gateways[n % 2], 'POST', '/api/v1/memories', { key, json: { agent_id: 'ryw-agent', content: `pair ${n}` } });
           if (written.status !== 201) {
             failures.push(`${n}: write ${written.status}`);
             continue;
           }
-          const read = await call(gateways[(n + 1) % 2], key, 'GET', `/api/v1/memories/${written.body.id}`);
+          const read = await httpRequest(gateways[(n + 1) % 2], 'GET', `/api/v1/memories/${written.body.id}`, { key });
           if (read.status !== 200 || read.body.content !== `pair ${n}`) misses.push(`${n}: ${read.status}`);
         }
       }),

@@ -1,8 +1,7 @@
-import { ingestBullPrefix, ingestQueueName } from '@memtrace/contracts';
-import { AppProcess, RedisClusterProcess, spawnRedisCluster } from '@memtrace/testing';
+import { ingestBullPrefix, ingestQueueName } from '@memtrace/ingest';
+import { AppProcess, createStack, httpRequest, RedisClusterProcess, spawnRedisCluster, TenantStack, waitFor } from '@memtrace/testing';
 import { Cluster } from 'ioredis';
-import { arcRows, createIngestStack, IngestStack, waitFor, waitForAcknowledged, writeLoad, writeMemory } from './ingest-fixtures';
-import { call } from './read-fixtures';
+import { arcRows, waitForAcknowledged, writeLoad, writeMemory } from './ingest-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -13,7 +12,7 @@ jest.setTimeout(180_000);
  */
 describe('Redis Cluster (three masters): gateway, query, ingest worker, Arc double', () => {
   let cluster: RedisClusterProcess;
-  let stack: IngestStack;
+  let stack: TenantStack;
   let redis: Cluster;
   let gateway: AppProcess;
   let worker: AppProcess;
@@ -21,7 +20,7 @@ describe('Redis Cluster (three masters): gateway, query, ingest worker, Arc doub
   beforeAll(async () => {
     cluster = await spawnRedisCluster();
     // A long auth cache: a revoked key can only stop working this fast through pub/sub.
-    stack = await createIngestStack({ REDIS_CLUSTER_NODES: cluster.nodes, MEMTRACE_AUTH_CACHE_TTL_MS: '600000' });
+    stack = await createStack({ env: { REDIS_CLUSTER_NODES: cluster.nodes, MEMTRACE_AUTH_CACHE_TTL_MS: '600000' } });
     redis = new Cluster(cluster.nodes.split(',').map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })));
     await stack.spawn('query');
     worker = await stack.spawn('ingest-worker');
@@ -37,9 +36,9 @@ describe('Redis Cluster (three masters): gateway, query, ingest worker, Arc doub
     const acked = await writeLoad([gateway], stack.key, 100, 'cluster', 10);
     expect(acked.filter((w) => w.status !== 201)).toEqual([]);
     for (const write of acked.slice(0, 20)) {
-      expect(await call(gateway, stack.key, 'GET', `/api/v1/memories/${write.id}`)).toMatchObject({ status: 200, body: { id: write.id, content: write.content } });
+      expect(await httpRequest(gateway, 'GET', `/api/v1/memories/${write.id}`, { key: stack.key })).toMatchObject({ status: 200, body: { id: write.id, content: write.content } });
     }
-    const list = await call(gateway, stack.key, 'GET', '/api/v1/memories?agent_id=agent_load&limit=1000&since=1h');
+    const list = await httpRequest(gateway, 'GET', '/api/v1/memories?agent_id=agent_load&limit=1000&since=1h', { key: stack.key });
     expect(list.body.count).toBe(100);
     const rows = await waitForAcknowledged(stack, acked);
     expect(new Set(rows.map((r) => r.id)).size).toBe(100);
@@ -64,9 +63,9 @@ describe('Redis Cluster (three masters): gateway, query, ingest worker, Arc doub
 
   it('a revoked key stops working at once (pub/sub on the cluster), although the auth cache lasts 10 minutes', async () => {
     const { key, id } = stack.cli(['key', 'create', '--org', stack.orgId, '--name', 'soon-revoked', '--permissions', 'read']);
-    expect((await call(gateway, key, 'GET', '/api/v1/agents')).status).toBe(200);
+    expect((await httpRequest(gateway, 'GET', '/api/v1/agents', { key })).status).toBe(200);
     stack.cli(['key', 'revoke', String(id)]);
-    await waitFor(async () => (await call(gateway, key, 'GET', '/api/v1/agents')).status === 401, 10_000, 'the revocation to reach the gateway');
+    await waitFor(async () => (await httpRequest(gateway, 'GET', '/api/v1/agents', { key })).status === 401, 10_000, 'the revocation to reach the gateway');
   });
 
   it('kill -9 of the worker while it holds jobs, then a restart: every acknowledged write is stored', async () => {

@@ -1,5 +1,5 @@
-import { AppProcess, RedisProcess, spawnRedis } from '@memtrace/testing';
-import { arcRows, createIngestStack, expectNoDuplicatesThroughApi, IngestStack, waitFor, waitForAcknowledged, writeLoad } from './ingest-fixtures';
+import { AppProcess, createStack, RedisProcess, spawnRedis, TenantStack, waitFor } from '@memtrace/testing';
+import { arcRows, expectNoDuplicatesThroughApi, waitForAcknowledged, writeLoad } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -11,12 +11,12 @@ jest.setTimeout(120_000);
  */
 describe('Redis outage (kill -9, AOF everysec)', () => {
   let redis: RedisProcess;
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
 
   beforeAll(async () => {
     redis = await spawnRedis();
-    stack = await createIngestStack({ REDIS_URL: redis.url });
+    stack = await createStack({ env: { REDIS_URL: redis.url } });
     await stack.spawn('query');
     gateway = await stack.spawn('gateway');
     await stack.spawn('ingest-worker');
@@ -48,13 +48,13 @@ describe('Redis outage (kill -9, AOF everysec)', () => {
     expect(during.map((reply) => reply.status)).toEqual(during.map(() => 503));
     const refused = await write('during, read the body');
     expect(refused.status).toBe(503);
-    expect(await refused.json()).toMatchObject({ error: 'could not queue the write; nothing was stored', hint: expect.stringContaining('Redis') });
+    expect(await refused.json()).toMatchObject({ error: 'could not queue the write; nothing was stored', code: 'queue_unavailable', hint: expect.stringContaining('Redis') });
     const ready = await fetch(`${gateway.url()}/ready`, { signal: signal() });
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'not ready', reason: expect.stringContaining('redis_unreachable') });
     const read = await get('/api/v1/memories?since=1h');
     expect(read.status).toBe(503);
-    expect(await read.json()).toMatchObject({ hint: expect.stringContaining('Redis') });
+    expect(await read.json()).toMatchObject({ code: 'queue_unavailable', hint: expect.stringContaining('Redis') });
 
     await redis.start();
     await waitFor(async () => (await fetch(`${gateway.url()}/ready`)).status === 200, 30_000, 'the gateway to be ready again');

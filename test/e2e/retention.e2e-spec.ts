@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { AppProcess } from '@memtrace/testing';
-import { arcRows, createIngestStack, IngestStack, waitFor } from './ingest-fixtures';
-import { call } from './read-fixtures';
+import { AppProcess, createStack, httpRequest, TenantStack, waitFor } from '@memtrace/testing';
+import { arcRows } from './ingest-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -27,13 +26,13 @@ async function sweepsRun(workers: AppProcess[]): Promise<number> {
  * one of two workers, each org's erasure created once — with receipts, audit and metrics.
  */
 describe('retention (two workers, Arc double)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
   let admin: AppProcess;
   let workers: AppProcess[] = [];
 
   beforeAll(async () => {
-    stack = await createIngestStack({ MEMTRACE_RETENTION_INTERVAL_MS: '1000' });
+    stack = await createStack({ env: { MEMTRACE_RETENTION_INTERVAL_MS: '1000' } });
     [gateway, admin] = await Promise.all([stack.spawn('gateway'), stack.spawn('admin'), stack.spawn('query')]);
   });
   afterAll(() => stack?.close());
@@ -67,7 +66,7 @@ describe('retention (two workers, Arc double)', () => {
       const { rows } = await db.query(`SELECT id, status, erased, filter FROM erasures WHERE org_id = $1 AND kind = 'retention' ORDER BY created_at`, [stack.orgId]);
       expect(rows.map((r) => r.status)).toEqual(['done', 'done']);
       expect(rows.reduce((sum, r) => sum + r.erased, 0)).toBe(3);
-      const receipt = await call(gateway, stack.key, 'GET', `/api/v1/erasures/${rows[0].id}`);
+      const receipt = await httpRequest(gateway, 'GET', `/api/v1/erasures/${rows[0].id}`, { key: stack.key });
       expect(receipt.body).toMatchObject({ kind: 'retention', status: 'done' });
       const audit = await db.query(`SELECT actor FROM audit_events WHERE org_id = $1 AND action = 'memories.erase'`, [stack.orgId]);
       expect(audit.rows).toEqual([{ actor: 'retention' }, { actor: 'retention' }]);
@@ -78,7 +77,7 @@ describe('retention (two workers, Arc double)', () => {
 
   it('is set through the admin API by the tenant admin, with clear errors for bad rules', async () => {
     const tenantAdmin = stack.cli(['key', 'create', '--org', stack.orgId, '--name', 'tenant-admin', '--permissions', 'read,write,admin']).key;
-    const put = (body: unknown) => call(admin, tenantAdmin, 'PUT', `/admin/v1/orgs/${stack.orgId}/retention`, body);
+    const put = (body: unknown) => httpRequest(admin, 'PUT', `/admin/v1/orgs/${stack.orgId}/retention`, { key: tenantAdmin, json: body });
     expect((await put({ days: 30, memory_type: 'session' })).body).toMatchObject({ days: 90, memory_types: { episodic: 10, session: 30 } });
     expect((await put({ days: null, memory_type: 'episodic' })).body).toMatchObject({ memory_types: { session: 30 } });
     for (const bad of [{ days: 0 }, { days: 1.5 }, { days: 30, memory_type: 'dreams' }, { days: 30, extra: true }, {}]) {
@@ -86,7 +85,7 @@ describe('retention (two workers, Arc double)', () => {
       expect({ bad, status: reply.status }).toEqual({ bad, status: 400 });
     }
     const other = stack.cli(['org', 'create', 'retention-other-co']);
-    expect((await call(admin, tenantAdmin, 'PUT', `/admin/v1/orgs/${other.id}/retention`, { days: 1 })).status).toBe(404);
-    expect((await call(admin, tenantAdmin, 'DELETE', `/admin/v1/orgs/${stack.orgId}/retention`)).body).toEqual({ org_id: stack.orgId, days: null, memory_types: {} });
+    expect((await httpRequest(admin, 'PUT', `/admin/v1/orgs/${other.id}/retention`, { key: tenantAdmin, json: { days: 1 } })).status).toBe(404);
+    expect((await httpRequest(admin, 'DELETE', `/admin/v1/orgs/${stack.orgId}/retention`, { key: tenantAdmin })).body).toEqual({ org_id: stack.orgId, days: null, memory_types: {} });
   });
 });

@@ -9,18 +9,18 @@ import {
   NotFoundError,
   runMemoryTool,
 } from '@memtrace/sdk';
-import { ClientStack, createClientStack } from './client-fixtures';
+import { CLIENT_STACK, createStack, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(120_000);
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 describe('@memtrace/sdk against the real stack (gateway, worker, query, admin; Arc double)', () => {
-  let env: ClientStack;
+  let env: TenantStack;
   let memtrace: Memtrace;
 
   beforeAll(async () => {
-    env = await createClientStack();
+    env = await createStack(CLIENT_STACK);
     // A trailing slash, as users paste base URLs, must not matter.
     memtrace = new Memtrace(`${env.baseUrl}/`, env.key, { retryBaseDelay: 50 });
   }, 120_000);
@@ -182,7 +182,7 @@ describe('@memtrace/sdk against the real stack (gateway, worker, query, admin; A
   });
 
   it('a store outage is a retried 503 with a hint, not a NoArcInstanceError', async () => {
-    await env.stack.arc.setFaults({ down: true });
+    await env.arc.setFaults({ down: true });
     try {
       const error = await errorOf(new Memtrace(env.baseUrl, env.key, { maxRetries: 1, retryBaseDelay: 10 }).listMemories({ agent_id: 'x' }));
       expect(error).toBeInstanceOf(MemtraceError);
@@ -190,7 +190,7 @@ describe('@memtrace/sdk against the real stack (gateway, worker, query, admin; A
       expect(error?.statusCode).toBe(503);
       expect(error?.hint).toBeTruthy();
     } finally {
-      await env.stack.arc.setFaults({ down: false });
+      await env.arc.setFaults({ down: false });
     }
   });
 

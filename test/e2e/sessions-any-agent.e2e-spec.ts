@@ -1,5 +1,5 @@
 import { Memtrace, MemtraceError } from '@memtrace/sdk';
-import { ARC_DB, ARC_TOKEN, createIngestStack, IngestStack } from './ingest-fixtures';
+import { ARC_DB, ARC_TOKEN, createStack, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(90_000);
 
@@ -9,12 +9,12 @@ jest.setTimeout(90_000);
  * is the same whichever of its names a caller uses, and never reaches into another org.
  */
 describe('sessions for any agent id (gateway, query, ingest worker; Arc double; two orgs)', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   let a: Memtrace;
   let b: Memtrace;
 
   beforeAll(async () => {
-    stack = await createIngestStack();
+    stack = await createStack();
     const orgB = stack.cli(['org', 'create', 'other-co']);
     stack.cli(['org', 'add-arc', orgB.id, '--url', stack.arc.url, '--database', `${ARC_DB}_b`, '--api-key', ARC_TOKEN]);
     const keyB = stack.cli(['key', 'create', '--org', orgB.id, '--name', 'b', '--permissions', 'read,write']).key;

@@ -2,26 +2,27 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { AppProcess, createTestEnv, runCli, spawnApp, TestEnv } from '@memtrace/testing';
-import { waitFor } from './ingest-fixtures';
+import { AppProcess, createStack, runCli, Stack, TestEnv, waitFor } from '@memtrace/testing';
 
 jest.setTimeout(60_000);
 
 const KEY = /mtk_[A-Za-z0-9_-]{43}=/g;
 
 describe('standalone process: first run, restart, and a tenant with a broken binding', () => {
+  let stack: Stack;
   let env: TestEnv;
   let dir: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'memtrace-standalone-'));
-    env = await createTestEnv({ MEMTRACE_DATA_DIR: dir, MEMTRACE_BOOTSTRAP_KEY_FILE: join(dir, 'admin.key') });
+    stack = await createStack({ arc: false, env: { MEMTRACE_DATA_DIR: dir, MEMTRACE_BOOTSTRAP_KEY_FILE: join(dir, 'admin.key') } });
+    env = stack.env;
   });
 
-  afterAll(() => env.close());
+  afterAll(() => stack?.close());
 
   it('first start prints the admin key once on stdout, writes it 0600, and binds org_default to DuckDB', async () => {
-    const app = await spawnApp('standalone', env.env);
+    const app = await stack.spawn('standalone');
     try {
       const keys = app.stdout().match(KEY) ?? [];
       expect(keys).toHaveLength(1);
@@ -44,7 +45,7 @@ describe('standalone process: first run, restart, and a tenant with a broken bin
 
   it('a restart prints no key, the first key still works, and reads see writes through the embedded store', async () => {
     const firstKey = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
-    const app = await spawnApp('standalone', env.env);
+    const app = await stack.spawn('standalone');
     try {
       expect(app.stdout()).not.toMatch(KEY);
       const verify = await fetch(`${app.url('gateway')}/api/v1/auth/verify`, { headers: { 'x-api-key': firstKey } });
@@ -75,7 +76,7 @@ describe('standalone process: first run, restart, and a tenant with a broken bin
     await db.query(`UPDATE store_bindings SET token_cipher = set_byte(token_cipher, 0, get_byte(token_cipher, 0) # 1) WHERE org_id = $1`, [org.id]);
     await db.end();
 
-    const app: AppProcess = await spawnApp('standalone', env.env);
+    const app: AppProcess = await stack.spawn('standalone');
     try {
       const ready = await fetch(`${app.url('gateway')}/ready`);
       expect(ready.status).toBe(200);

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEAD_LETTER_QUEUE, ingestBullPrefix } from '@memtrace/contracts';
-import { AppProcess, createTestEnv, runCli, spawnApp, TestEnv } from '@memtrace/testing';
+import { DEAD_LETTER_QUEUE, ingestBullPrefix } from '@memtrace/ingest';
+import { AppProcess, createStack, httpRequest, runCli, Stack, TestEnv, waitFor } from '@memtrace/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { bootstrapKeyFrom, controlPlaneSnapshot, eventually, HttpClient, sql } from './admin-fixtures';
+import { bootstrapKeyFrom, controlPlaneSnapshot, sql } from './admin-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -52,17 +52,16 @@ const STORE_TOKEN = 'arc-token-must-never-show-0123456789';
 
 describe('store bindings: URL policy, upstream replies, refused writes', () => {
   let env: TestEnv;
-  const apps: AppProcess[] = [];
+  let stack: Stack;
   let admin: AppProcess;
   let gateway: AppProcess;
   let worker: AppProcess;
   let query: AppProcess;
-  let http: HttpClient;
   let operatorKey: string;
   const refusing = new UpstreamDouble(404);
   const failing = new UpstreamDouble(503, () => 'upstream maintenance page');
 
-  const call = (method: string, path: string, key: string, json?: unknown) => http.request(method, `/admin/v1${path}`, { key, ...(json === undefined ? {} : { json }) });
+  const call = (method: string, path: string, key: string, json?: unknown) => httpRequest(admin, method, `/admin/v1${path}`, { key, json });
 
   async function newOrg(name: string): Promise<{ id: string; admin: string; writer: string }> {
     const org = await call('POST', '/orgs', operatorKey, { name: `${name}-${Date.now()}` });
@@ -71,15 +70,7 @@ describe('store bindings: URL policy, upstream replies, refused writes', () => {
     return { id: org.body.id, admin: await keyOf(['admin']), writer: await keyOf(['read', 'write']) };
   }
 
-  async function api(method: string, path: string, key: string, body?: unknown) {
-    const reply = await fetch(`${gateway.url()}${path}`, {
-      method,
-      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await reply.text();
-    return { status: reply.status, text, body: text ? JSON.parse(text) : undefined };
-  }
+  const api = (method: string, path: string, key: string, body?: unknown) => httpRequest(gateway, method, path, { key, json: body });
 
   /** The dead-letter queue's jobs for one org. */
   async function deadLetters(orgId: string): Promise<Array<{ kind: string; reason: string }>> {
@@ -96,29 +87,27 @@ describe('store bindings: URL policy, upstream replies, refused writes', () => {
 
   beforeAll(async () => {
     await Promise.all([refusing.start(), failing.start()]);
-    env = await createTestEnv({
-      MEMTRACE_STORE_URL_ALLOW: '10.20.0.0/16,arc.internal',
-      MEMTRACE_INGEST_BATCH_MS: '20',
-      MEMTRACE_RETRY_MAX_DELAY_MS: '200',
-      MEMTRACE_STORE_TIMEOUT_MS: '3000',
-      MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: '2000',
+    stack = await createStack({
+      arc: false,
+      env: {
+        MEMTRACE_STORE_URL_ALLOW: '10.20.0.0/16,arc.internal',
+        MEMTRACE_INGEST_BATCH_MS: '20',
+        MEMTRACE_RETRY_MAX_DELAY_MS: '200',
+        MEMTRACE_STORE_TIMEOUT_MS: '3000',
+        MEMTRACE_WORKER_SHUTDOWN_TIMEOUT_MS: '2000',
+      },
     });
-    admin = await spawnApp('admin', env.env);
-    apps.push(admin);
+    env = stack.env;
+    admin = await stack.spawn('admin');
     operatorKey = bootstrapKeyFrom(admin);
-    http = new HttpClient(() => admin.url());
-    query = await spawnApp('query', env.env);
-    apps.push(query);
-    gateway = await spawnApp('gateway', env.env);
-    apps.push(gateway);
-    worker = await spawnApp('ingest-worker', env.env);
-    apps.push(worker);
+    query = await stack.spawn('query');
+    gateway = await stack.spawn('gateway');
+    worker = await stack.spawn('ingest-worker');
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop()));
+    await stack?.close();
     await Promise.all([refusing.stop(), failing.stop()]);
-    await env?.close();
   });
 
   describe('the store URL policy', () => {
@@ -204,7 +193,7 @@ describe('store bindings: URL policy, upstream replies, refused writes', () => {
         expect(reply.text).not.toContain(STORE_TOKEN);
       }
       // The operator can: it is in the query service's log, without the token.
-      expect(await eventually(async () => query.stderr().includes('Cannot POST /api/v1/query'))).toBe(true);
+      await waitFor(() => query.stderr().includes('Cannot POST /api/v1/query'), 15_000, "the query service's log of the refused store query");
       expect(query.stderr()).not.toContain(STORE_TOKEN);
     });
 
@@ -224,7 +213,7 @@ describe('store bindings: URL policy, upstream replies, refused writes', () => {
       const written = await api('POST', '/api/v1/memories', tenant.writer, { agent_id: 'bot', content: 'to a store that refuses' });
       expect(written.status).toBe(201);
 
-      expect(await eventually(async () => (await deadLetters(tenant.id)).length > 0, 30_000)).toBe(true);
+      await waitFor(async () => (await deadLetters(tenant.id)).length > 0, 30_000, "a dead letter of the tenant's refused write");
       const parked = await deadLetters(tenant.id);
       expect(parked).toEqual([{ kind: 'store-refused', reason: expect.stringContaining('refused 5 writes') }]);
       expect(parked[0].reason).not.toContain(STORE_TOKEN);
@@ -248,7 +237,7 @@ describe('store bindings: URL policy, upstream replies, refused writes', () => {
       expect((await call('PUT', `/orgs/${tenant.id}/store`, operatorKey, { url: failing.url, database: 'mem' })).status).toBe(200);
       const written = await api('POST', '/api/v1/memories', tenant.writer, { agent_id: 'bot', content: 'to a store that is down' });
       expect(written.status).toBe(201);
-      expect(await eventually(async () => failing.writes.length >= 15, 60_000)).toBe(true);
+      await waitFor(() => failing.writes.length >= 15, 60_000, '15 writes to the failing store');
       expect(await deadLetters(tenant.id)).toEqual([]);
       const audit = await sql(env.env.DATABASE_URL, "SELECT count(*)::int AS n FROM audit_events WHERE org_id = $1 AND action = 'store-binding.writes-refused'", [tenant.id]);
       expect(audit[0].n).toBe(0);

@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { INGEST_JOB_OPTIONS, INGEST_MEMORIES_V1, IngestMemoriesV1, ingestBullPrefix, ingestOrgsKey, ingestQueueName } from '@memtrace/contracts';
+import { INGEST_MEMORIES_V1, IngestMemoriesV1 } from '@memtrace/contracts';
+import { INGEST_JOB_OPTIONS, ingestBullPrefix, ingestOrgsKey, ingestQueueName } from '@memtrace/ingest';
 import { ReadyOrgs } from '@memtrace/ingest';
-import { AppProcess } from '@memtrace/testing';
+import { AppProcess, ARC_TOKEN, createStack, TenantStack, waitFor } from '@memtrace/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ApiKeyService } from '../../apps/admin/src/api-keys/api-key.service';
@@ -11,7 +12,6 @@ import { cliActor } from '../../apps/admin/src/audit/actor';
 import { CliModule } from '../../apps/admin/src/cli/cli.module';
 import { OrganizationService } from '../../apps/admin/src/organizations/organization.service';
 import { StoreBindingService } from '../../apps/admin/src/store-bindings/store-binding.service';
-import { ARC_TOKEN, createIngestStack, IngestStack, waitFor } from './ingest-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -23,7 +23,7 @@ jest.setTimeout(180_000);
  */
 describe('many tenants: gateway, two ingest workers, Arc double (one database per org)', () => {
   const ORGS = 300;
-  let stack: IngestStack;
+  let stack: TenantStack;
   let control: INestApplicationContext;
   let redis: Redis;
   let gateway: AppProcess;
@@ -48,7 +48,7 @@ describe('many tenants: gateway, two ingest workers, Arc double (one database pe
   };
 
   beforeAll(async () => {
-    stack = await createIngestStack({ MEMTRACE_INGEST_ORG_SLOTS: '2', MEMTRACE_WORKER_IDLE_CLOSE_MS: '3000' });
+    stack = await createStack({ env: { MEMTRACE_INGEST_ORG_SLOTS: '2', MEMTRACE_WORKER_IDLE_CLOSE_MS: '3000' } });
     redis = new Redis(stack.env.env.REDIS_URL);
     control = await NestFactory.createApplicationContext(CliModule.forRoot(stack.env.config()), { logger: false });
     const actor = cliActor('e2e');

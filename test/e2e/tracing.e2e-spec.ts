@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, createTestEnv, spawnApp, TestEnv } from '@memtrace/testing';
-import { createIngestStack, IngestStack, waitFor } from './ingest-fixtures';
+import { AppProcess, createStack, Stack, TenantStack, waitFor } from '@memtrace/testing';
 import { clientTraceparent, KIND, OtlpReceiver, ReceivedSpan } from './otlp-fixtures';
 
 jest.setTimeout(120_000);
@@ -28,15 +27,13 @@ async function traceWith(receiver: OtlpReceiver, traceId: string, names: Array<s
  */
 describe('traces (OTLP/HTTP) across gateway, ingest worker and query service', () => {
   const receiver = new OtlpReceiver();
-  let stack: IngestStack;
+  let stack: TenantStack;
   let gateway: AppProcess;
 
   beforeAll(async () => {
     await receiver.start();
-    stack = await createIngestStack({
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
+    stack = await createStack({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' },
     });
     await stack.spawn('query');
     await stack.spawn('ingest-worker');
@@ -135,26 +132,23 @@ describe('traces (OTLP/HTTP) across gateway, ingest worker and query service', (
 /** The standalone process: the same spans in one service, the store an embedded DuckDB. */
 describe('traces of the standalone process', () => {
   const receiver = new OtlpReceiver();
-  let env: TestEnv;
+  let stack: Stack;
   let app: AppProcess;
   let key: string;
 
   beforeAll(async () => {
     await receiver.start();
     const dir = mkdtempSync(join(tmpdir(), 'memtrace-traces-'));
-    env = await createTestEnv({
-      MEMTRACE_DATA_DIR: dir,
-      MEMTRACE_BOOTSTRAP_KEY_FILE: join(dir, 'admin.key'),
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
+    stack = await createStack({
+      arc: false,
+      env: { MEMTRACE_DATA_DIR: dir, MEMTRACE_BOOTSTRAP_KEY_FILE: join(dir, 'admin.key'), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
     });
-    app = await spawnApp('standalone', env.env);
+    app = await stack.spawn('standalone');
     key = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await env?.close();
+    await stack?.close();
     await receiver.stop();
   });
 

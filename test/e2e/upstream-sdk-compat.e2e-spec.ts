@@ -1,7 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { IngestStack } from './ingest-fixtures';
-import { createReadStack } from './read-fixtures';
+import { createStack, READ_STACK, TenantStack } from '@memtrace/testing';
 
 jest.setTimeout(90_000);
 
@@ -411,18 +410,17 @@ describe('the wire helper frames requests as the SDKs do (§10, §11)', () => {
 });
 
 describe('upstream SDKs against 2 gateways → 2 query processes → Arc double + hot tier', () => {
-  let stack: IngestStack;
+  let stack: TenantStack;
   /** Per SDK: org A's key, a wrong key, org C's key (no store binding). Filled in once the stack is up. */
   const targets = SDKS.map(() => ({ a: {} as Target, wrongKey: {} as Target, unbound: {} as Target }));
 
   beforeAll(async () => {
-    const read = await createReadStack();
-    stack = read.stack;
+    stack = await createStack(READ_STACK);
     for (const [index, sdk] of SDKS.entries()) {
-      const baseUrl = read.gateways[sdk.gateway].url() + (sdk.trailingSlash ? '/' : '');
-      Object.assign(targets[index].a, { baseUrl, apiKey: read.keyA });
+      const baseUrl = stack.gateways[sdk.gateway].url() + (sdk.trailingSlash ? '/' : '');
+      Object.assign(targets[index].a, { baseUrl, apiKey: stack.key });
       Object.assign(targets[index].wrongKey, { baseUrl, apiKey: `mtk_${'A'.repeat(43)}=` });
-      Object.assign(targets[index].unbound, { baseUrl, apiKey: read.keyC });
+      Object.assign(targets[index].unbound, { baseUrl, apiKey: stack.unboundKey });
     }
   }, 120_000);
 

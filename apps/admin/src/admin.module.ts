@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AuthGuard, PlatformOptions, PlatformModule } from '@memtrace/tenancy';
 import { AdminController } from './admin.controller';
 import { AdminCoreModule } from './admin-core.module';
 import { AdminHealthController } from './health/admin-health.controller';
@@ -12,7 +12,7 @@ export class AdminModule {
   static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
     return {
       module: AdminModule,
-      imports: [TenancyModule.forRoot({ name: 'admin', ...options }), AdminCoreModule],
+      imports: [PlatformModule.forRoot({ name: 'admin', ...options }), AdminCoreModule],
       controllers: [AdminController, AdminHealthController],
       providers: [StoreHealthService, { provide: APP_GUARD, useExisting: AuthGuard }],
     };

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { StoreModule } from '@memtrace/store';
-import { AgentDirectoryVersion, AuthGuard, PlatformOptions, RateLimitGuard, RateLimitPolicy, RateLimiter, TenancyModule } from '@memtrace/tenancy';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { RequestValidationPipe } from '@memtrace/http';
+import { AgentDirectoryVersion, AuthGuard, PlatformOptions, RateLimitGuard, RateLimitPolicy, RateLimiter, PlatformModule } from '@memtrace/tenancy';
 import { AgentService } from './agents/agent.service';
 import { AgentsController } from './agents/agents.controller';
 import { AuthController } from './auth/auth.controller';
@@ -9,19 +9,21 @@ import { ExplorerAssets } from './explorer/explorer-assets';
 import { ExplorerController } from './explorer/explorer.controller';
 import { HealthController } from './health/health.controller';
 import { McpModule } from './mcp/mcp.module';
-import { DedupService } from '@memtrace/ingest';
+import { IngestProducerModule } from '@memtrace/ingest';
 import { IdempotencyService } from './memories/idempotency.service';
-import { IngestProducer } from './memories/ingest.producer';
 import { ErasuresController } from './memories/erasures.controller';
 import { MemoryTransferController } from './memories/memory-transfer.controller';
 import { MemoryTransferService } from './memories/memory-transfer.service';
 import { MemoriesController } from './memories/memories.controller';
 import { MemoryReadsController } from './memories/memory-reads.controller';
 import { MemoryWriteService } from './memories/memory-write.service';
-import { WriteGroups } from './memories/write-groups';
+import { OpenApiController, OpenApiDocument } from './openapi/openapi.controller';
 import { QueryClient } from './query/query.client';
 import { SessionService } from './sessions/session.service';
 import { SessionsController } from './sessions/sessions.controller';
+
+/** Every controller of the public REST API (the OpenAPI document is made from them). */
+export const GATEWAY_CONTROLLERS = [HealthController, AuthController, MemoriesController, MemoryReadsController, MemoryTransferController, ErasuresController, AgentsController, SessionsController, ExplorerController, OpenApiController];
 
 /** Root module of the public REST API (upstream's routes under /api/v1, plus /health and /ready). */
 @Module({})
@@ -29,15 +31,12 @@ export class GatewayModule {
   static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [TenancyModule.forRoot({ name: 'gateway', ...options }), StoreModule, McpModule],
-      controllers: [HealthController, AuthController, MemoriesController, MemoryReadsController, MemoryTransferController, ErasuresController, AgentsController, SessionsController, ExplorerController],
+      imports: [PlatformModule.forRoot({ name: 'gateway', ...options }), IngestProducerModule, McpModule],
+      controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: ExplorerAssets, useFactory: () => ExplorerAssets.load() },
-        DedupService,
         IdempotencyService,
-        IngestProducer,
         MemoryWriteService,
-        WriteGroups,
         MemoryTransferService,
         QueryClient,
         AgentService,
@@ -49,6 +48,9 @@ export class GatewayModule {
         // In this order: only a verified key spends rate-limit budget.
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
+        // Request DTOs (`@Body() body: CreateAgentRequestDto`) arrive validated, with upstream's messages.
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
+        OpenApiDocument,
       ],
     };
   }

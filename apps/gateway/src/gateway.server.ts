@@ -6,6 +6,7 @@ import { BootstrapService, bootstrapOnStart } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
 import { GatewayModule } from './gateway.module';
 import { upstreamJsonBodies } from './http/json-body.parser';
+import { OpenApiDocument } from './openapi/openapi.controller';
 
 export interface GatewayOptions {
   config: AppConfig;
@@ -39,6 +40,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedA
     // Nest registers its body parsers during init; the gateway's checked JSON parser replaces them after.
     await app.init();
     upstreamJsonBodies(app);
+    app.get(OpenApiDocument).build(app);
     await listenHttpApp(app, http);
   };
   return { app, listen };

@@ -1,26 +1,24 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DedupService } from '@memtrace/ingest';
+import { IngestConsumerModule } from '@memtrace/ingest';
 import { StoreModule } from '@memtrace/store';
-import { AuthGuard, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AuthGuard, PlatformOptions, PlatformModule } from '@memtrace/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
 import { ErasureRunner } from './erasures/erasure-runner';
-import { DeadLetterService } from './ingest/dead-letter.service';
-import { IngestScheduler } from './tenants/ingest-scheduler';
+import { CatalogIngestHooks } from './ingest/catalog-ingest.hooks';
 
-/** The ingest worker: per-org queue consumers that batch, write, confirm and ack; the erasure runner. */
-@Module({ providers: [DeadLetterService, DedupService, IngestScheduler, ErasureRunner], exports: [IngestScheduler, ErasureRunner] })
-export class IngestModule {}
-
-/** Root module of the ingest-worker process (HTTP only for /health and /metrics). */
+/**
+ * Root module of the ingest-worker process: the per-org queue consumers that batch, write, confirm
+ * and ack (libs/ingest) and the erasure runner; HTTP only for /health, /backlog and /metrics.
+ */
 @Module({})
 export class IngestWorkerModule {
   static forRoot(options: Omit<PlatformOptions, 'name'>, extraImports: Array<Type | DynamicModule> = []): DynamicModule {
     return {
       module: IngestWorkerModule,
-      imports: [TenancyModule.forRoot({ name: 'ingest-worker', ...options }), StoreModule, IngestModule, ...extraImports],
+      imports: [PlatformModule.forRoot({ name: 'ingest-worker', ...options }), IngestConsumerModule.forRoot(CatalogIngestHooks), StoreModule, ...extraImports],
       controllers: [WorkerHealthController],
-      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+      providers: [ErasureRunner, { provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }
 }

@@ -6,7 +6,7 @@ import { createLogger, Metrics } from '@memtrace/observability';
 import type { Logger } from 'pino';
 import { IngestWorkerModule } from './ingest-worker.module';
 import { ErasureRunner } from './erasures/erasure-runner';
-import { IngestScheduler } from './tenants/ingest-scheduler';
+import { IngestScheduler } from '@memtrace/ingest';
 
 /** Starts the ingest worker; the returned closables stop consuming first, then the app. */
 export interface IngestWorkerOptions {

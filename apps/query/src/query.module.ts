@@ -1,18 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
-import { DedupService } from '@memtrace/ingest';
+import { WriteStateModule } from '@memtrace/ingest';
 import { Metrics } from '@memtrace/observability';
 import { StoreModule } from '@memtrace/store';
-import { AgentDirectoryVersion, PlatformOptions, TenancyModule } from '@memtrace/tenancy';
+import { AgentDirectoryVersion, PlatformOptions, PlatformModule } from '@memtrace/tenancy';
 import { AgentActivityService } from './activity/agent-activity.service';
 import { AgentAliases } from './agents/agent-aliases';
 import { AgentScope } from './agents/agent-scope';
 import { ContextQueryService } from './context/context-query.service';
 import { ErasureService } from './erasures/erasure.service';
 import { MemoryQueryService } from './memories/memory-query.service';
-import { MemoryEraser } from './memories/memory-eraser.service';
+import { MemoryEraser } from './memories/memory-eraser';
 import { MemoryExportService } from './memories/memory-export.service';
-import { MemoryReader } from './memories/memory-reader.service';
+import { MemoryReader } from './memories/memory-reader';
 import { ReadAdmission } from './memories/read-admission';
 import { QueryController } from './rpc/query.controller';
 import { QueryRpcFilter } from './rpc/query-rpc.filter';
@@ -24,6 +24,7 @@ import { AgentStatsService } from './stats/agent-stats.service';
  * worker's, so that one StoreRegistry owns the embedded DuckDB file.
  */
 @Module({
+  imports: [StoreModule, WriteStateModule],
   controllers: [QueryController],
   providers: [
     {
@@ -35,7 +36,6 @@ import { AgentStatsService } from './stats/agent-stats.service';
     MemoryEraser,
     ErasureService,
     MemoryExportService,
-    DedupService,
     AgentDirectoryVersion,
     AgentAliases,
     AgentScope,
@@ -54,7 +54,7 @@ export class QueryAppModule {
   static forRoot(options: Omit<PlatformOptions, 'name'>): DynamicModule {
     return {
       module: QueryAppModule,
-      imports: [TenancyModule.forRoot({ name: 'query', ...options }), StoreModule, QueryModule],
+      imports: [PlatformModule.forRoot({ name: 'query', ...options }), QueryModule],
     };
   }
 }

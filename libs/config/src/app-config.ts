@@ -17,7 +17,14 @@ export class AppConfig {
   readonly log: { level: Env['MEMTRACE_LOG_LEVEL'] };
   readonly bootstrap: { keyFile?: string; operatorOrgId: string };
   readonly dataDir: string;
-  readonly auth: { cacheTtlMs: number };
+  /**
+   * How long a process keeps what it read from the catalog: API keys, rate limits, store bindings
+   * and agent aliases (`MEMTRACE_AUTH_CACHE_TTL_MS`, named when it covered keys only). Changes reach
+   * every process sooner over the invalidation bus; the TTL bounds a change missed without Redis.
+   */
+  readonly catalogCache: { ttlMs: number };
+  /** Every request to an org's store, a worker's writes and the query service's reads alike. */
+  readonly store: { requestTimeoutMs: number };
   readonly writes: {
     dedupEnabled: boolean;
     dedupWindowSeconds: number;
@@ -43,7 +50,6 @@ export class AppConfig {
     retentionIntervalMs: number;
     port: number;
     host: string;
-    storeTimeoutMs: number;
     retryMaxDelayMs: number;
     confirmTimeoutMs: number;
   };
@@ -110,7 +116,8 @@ export class AppConfig {
     this.log = { level: env.MEMTRACE_LOG_LEVEL };
     this.bootstrap = { keyFile: env.MEMTRACE_BOOTSTRAP_KEY_FILE || undefined, operatorOrgId: env.MEMTRACE_OPERATOR_ORG };
     this.dataDir = env.MEMTRACE_DATA_DIR;
-    this.auth = { cacheTtlMs: env.MEMTRACE_AUTH_CACHE_TTL_MS };
+    this.catalogCache = { ttlMs: env.MEMTRACE_AUTH_CACHE_TTL_MS };
+    this.store = { requestTimeoutMs: env.MEMTRACE_STORE_TIMEOUT_MS };
     this.writes = {
       dedupEnabled: env.MEMTRACE_DEDUP_ENABLED,
       dedupWindowSeconds: env.MEMTRACE_DEDUP_WINDOW_HOURS * 3600,
@@ -133,7 +140,6 @@ export class AppConfig {
       retentionIntervalMs: env.MEMTRACE_RETENTION_INTERVAL_MS,
       port: env.MEMTRACE_WORKER_PORT,
       host: env.MEMTRACE_WORKER_HOST,
-      storeTimeoutMs: env.MEMTRACE_STORE_TIMEOUT_MS,
       retryMaxDelayMs: env.MEMTRACE_RETRY_MAX_DELAY_MS,
       confirmTimeoutMs: env.MEMTRACE_CONFIRM_TIMEOUT_MS,
     };
@@ -179,8 +185,9 @@ export class AppConfig {
     return new AppConfig({ ...this.env, MEMTRACE_INTERNAL_SECRET: randomBytes(32).toString('base64url') });
   }
 
-  static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {
-    return new AppConfig(loadEnv(source));
+  /** `defaults` are a program's own defaults, which the environment overrides (the CLI's quiet log). */
+  static fromEnv(source: NodeJS.ProcessEnv = process.env, defaults: Readonly<Record<string, string>> = {}): AppConfig {
+    return new AppConfig(loadEnv({ ...defaults, ...source }));
   }
 }
 

@@ -5,7 +5,6 @@ export * from './ids';
 export * from './memory/dedup-key';
 export * from './memory/memory-time';
 export * from './ingest/ingest-memories.v1';
-export * from './ingest/ingest-queue';
 export * from './memory/memory.wire';
 export * from './memory/memory-patterns';
 export * from './json-fields';

@@ -42,13 +42,13 @@ export class HttpErrorFilter implements ExceptionFilter {
       // Fastify's 4xx errors (body too large, unsupported media type) reach here wrapped by Nest in
       // an HttpException of Fastify's bare text, the original as its cause; answer them as upstream did.
       const cause = exception.cause as FastifyError | undefined;
-      if (cause?.code?.startsWith('FST_')) return { status, body: { error: fastifyMessage(cause), code: 'bad_request' } };
+      if (isFastifyError(cause)) return { status, body: { error: fastifyMessage(cause), code: 'bad_request' } };
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return { status, body: { error: Array.isArray(message) ? message.join('; ') : String(message) } };
     }
     const fastifyError = exception as FastifyError;
-    if (fastifyError?.code?.startsWith('FST_') && fastifyError.statusCode && fastifyError.statusCode < 500) {
+    if (isFastifyError(fastifyError) && fastifyError.statusCode && fastifyError.statusCode < 500) {
       return { status: fastifyError.statusCode, body: { error: fastifyMessage(fastifyError), code: 'bad_request' } };
     }
     this.logger.error({ reqId: request.id, err: exception }, 'unhandled error');
@@ -66,6 +66,11 @@ export function sendFrameworkError(error: FastifyError, _request: FastifyRequest
     .status(error.statusCode ?? 400)
     .header('content-type', 'application/json; charset=utf-8')
     .send({ error: fastifyMessage(error), code: 'bad_request' });
+}
+
+/** Fastify's codes are `FST_…` strings; other errors' codes may be anything (a DOMException's is a number). */
+function isFastifyError(error: FastifyError | null | undefined): error is FastifyError & { code: string } {
+  return typeof error?.code === 'string' && error.code.startsWith('FST_');
 }
 
 function fastifyMessage(error: FastifyError): string {

@@ -1,32 +1,13 @@
 import { createServer } from 'node:net';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Memtrace } from '@memtrace/sdk';
 import { createMcpClient } from './mcp-client.factory';
-import { createMemtraceMcpServer, MCP_TOOL_NAMES } from './memtrace-mcp.server';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { answerFrom, connectedMcpClient as connected, fakeMemtraceApi } from '@memtrace/testing';
+import { MCP_TOOL_NAMES } from './memtrace-mcp.server';
 
 /** A fake Memtrace REST API: answers each request from `routes` and records what it was sent. */
-function fakeApi(routes: Record<string, (body: any) => { status: number; body: unknown }>) {
-  const sent: Array<{ method: string; path: string; body: any }> = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const url = new URL(String(input));
-    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
-    sent.push({ method: init?.method ?? 'GET', path: url.pathname + url.search, body });
-    const route = routes[`${init?.method} ${url.pathname}`];
-    const reply = route ? route(body) : { status: 404, body: { error: 'no such route' } };
-    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    return new Response(text, { status: reply.status, headers: { 'content-type': 'application/json' } });
-  };
-  return { sent, client: new Memtrace('http://memtrace.test', 'mtk_test', { fetch, maxRetries: 0 }) };
-}
+const fakeApi = (routes: Parameters<typeof answerFrom>[0]) => fakeMemtraceApi(answerFrom(routes));
 
-async function connected(memtrace: Memtrace): Promise<Client> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createMemtraceMcpServer(memtrace).connect(serverSide);
-  const client = new Client({ name: 'spec', version: '1' });
-  await client.connect(clientSide);
-  return client;
-}
 
 async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
   const result = await client.callTool({ name, arguments: args });

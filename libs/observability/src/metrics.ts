@@ -177,6 +177,11 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  readonly ingestBatchesInFlight = new Gauge({
+    name: 'memtrace_ingest_batches_in_flight',
+    help: 'Store batches this worker process is writing or confirming (jobs taken, not yet completed)',
+    registers: [this.registry],
+  });
   readonly storeErrors = new Counter({
     name: 'memtrace_store_errors_total',
     help: 'Failed store requests, by org and operation',

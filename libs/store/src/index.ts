@@ -13,8 +13,5 @@ export { bucketStartUs, countRecordsByBucket } from './filter/bucket-count.util'
 export { MEMORY_COLUMNS, MEMORY_COLUMN_NAMES, type MemoryColumnName, type MemoryColumns } from './schema/memory.columns';
 export { fromStoredRow, toMemoryColumns, tagsToCsv, csvToTags } from './schema/memory-row.mapper';
 export { encodeArcColumns } from './arc/arc-msgpack.encoder';
-export { HotTier } from './hot-tier/hot-tier';
-export { ErasedIds, ERASED_KEEP_MS } from './hot-tier/erased-ids';
-export { ForgetTombstones, tombstoneCovers, type ForgetTombstone } from './hot-tier/forget-tombstones';
 export { StoreModule } from './store.module';
 export { StoreRegistry, type VersionedBinding } from './store.registry';

@@ -1,15 +1,15 @@
+import { memoryRecord } from '@memtrace/testing';
 import { ArcMemoryStore } from './arc/arc.adapter';
 import { DuckDbMemoryStore } from './duckdb/duckdb.adapter';
 import type { StoreBinding } from './port/memory-store.port';
 import { StoreRejectedError } from './port/store.exception';
 import { createStore } from './store.factory';
-import { aMemory } from './testing/memory-record.fixture';
 
 describe('createStore', () => {
   it('opens an embedded DuckDB store that works', async () => {
     const store = await createStore({ kind: 'duckdb', url: ':memory:', database: 'unused', measurement: 'memories' });
     expect(store).toBeInstanceOf(DuckDbMemoryStore);
-    await store.write([aMemory()]);
+    await store.write([memoryRecord()]);
     expect(await store.count({ orgId: 'org_a' })).toBe(1);
     await store.close();
   });

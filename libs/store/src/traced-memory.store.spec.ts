@@ -2,10 +2,10 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { startTracing, TracingHandle } from '@memtrace/observability';
 import pino from 'pino';
+import { memoryRecord } from '@memtrace/testing';
 import { ArcMemoryStore } from './arc/arc.adapter';
 import { StoreUnavailableError } from './port/store.exception';
 import { createStore } from './store.factory';
-import { aMemory } from './testing/memory-record.fixture';
 import { TracedMemoryStore } from './traced-memory.store';
 
 describe('store calls while tracing is on', () => {
@@ -25,7 +25,7 @@ describe('store calls while tracing is on', () => {
     const store = await createStore({ kind: 'duckdb', url: ':memory:', database: 'unused', measurement: 'memories' });
     expect(store).toBeInstanceOf(TracedMemoryStore);
     expect(store.writesVisibleOnCommit).toBe(true); // the batcher reads it through the wrapper
-    await store.write([aMemory(), aMemory()]);
+    await store.write([memoryRecord(), memoryRecord()]);
     expect(await store.count({ orgId: 'org_a' })).toBe(2);
     await store.ping();
     await store.close();

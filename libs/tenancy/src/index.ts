@@ -12,7 +12,7 @@ export * from './bindings/store-binding.resolver';
 export * from './limits/rate-limiter';
 export * from './limits/rate-limit.policy';
 export * from './limits/rate-limit.guard';
-export * from './tenancy.module';
+export * from './platform.module';
 export * from './health/readiness.probe';
 export * from './bootstrap/bootstrap.service';
 export * from './bootstrap/bootstrap-banner';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { createLogger } from '@memtrace/observability';
-import { TenancyModule } from '@memtrace/tenancy';
+import { PlatformModule } from '@memtrace/tenancy';
 import { AdminCoreModule } from '../admin-core.module';
 
 /** The admin service layer without HTTP, for the CLI: it only publishes invalidations. */
@@ -11,12 +11,10 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [
-        TenancyModule.forRoot({
+        PlatformModule.forRoot({
           name: 'cli',
           config,
-          // Quiet by default: the CLI's output is its stdout, not a log stream. Errors only: the one
-          // warning it would log (Redis unreachable) it already prints in its own words.
-          logger: createLogger({ level: process.env.MEMTRACE_LOG_LEVEL ?? 'error', name: 'cli' }),
+          logger: createLogger({ level: config.log.level, name: 'cli' }),
           subscribe: false,
         }),
         AdminCoreModule,

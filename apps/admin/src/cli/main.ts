@@ -5,7 +5,9 @@ import { buildCli } from './cli.program';
 
 const config = () => {
   try {
-    return AppConfig.fromEnv();
+    // Quiet by default: the CLI's output is its stdout, not a log stream. Errors only: the one
+    // warning it would log (Redis unreachable) it already prints in its own words.
+    return AppConfig.fromEnv(undefined, { MEMTRACE_LOG_LEVEL: 'error' });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`error: ${error.message}\n`);

@@ -4,7 +4,6 @@ import { ApiKeyRepository, ErasureRepository, ErasureRow, OrganizationRepository
 import { AppError, newId } from '@memtrace/contracts';
 import type * as IngestLib from '@memtrace/ingest';
 import type { ErasureLauncher } from '@memtrace/ingest';
-import type * as StoreLib from '@memtrace/store';
 import { InvalidationBus, RedisService } from '@memtrace/redis';
 import { v7 as uuidv7 } from 'uuid';
 import { Actor, assertCanManage, assertOperator } from '../audit/actor';
@@ -33,10 +32,7 @@ export class OrganizationService implements OnModuleDestroy {
    * about a second to each start, for the few commands that delete an org with a store.
    */
   private erasureLauncher(): Promise<ErasureLauncher> {
-    this.launcher ??= Promise.all([
-      import('../../../../libs/ingest/src/index.js') as Promise<typeof IngestLib>,
-      import('../../../../libs/store/src/index.js') as Promise<typeof StoreLib>,
-    ]).then(([{ ErasureLauncher, ErasureQueue }, { ForgetTombstones }]) => {
+    this.launcher ??= (import('../../../../libs/ingest/src/index.js') as Promise<typeof IngestLib>).then(({ ErasureLauncher, ErasureQueue, ForgetTombstones }) => {
       const { redis, config } = this;
       const tombstones = new ForgetTombstones(redis.client, config.redis.prefix, (orgId: string) => redis.orgTag(orgId));
       return new ErasureLauncher(this.erasures, tombstones, new ErasureQueue(redis.client, config.redis.prefix, redis.cluster));

@@ -4,7 +4,7 @@ import { AppError, newId } from '@memtrace/contracts';
 import { LOGGER } from '@memtrace/observability';
 import { AgentDirectoryVersion } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
-import { CreateAgentInput } from './agent-body.parser';
+import { CreateAgentRequestDto } from './dto/create-agent.request.dto';
 import { AgentWire, toAgentWire } from './agent.mapper';
 
 /** Agent registry in PostgreSQL (upstream §7.7–§7.12), always within the caller's org. */
@@ -16,9 +16,10 @@ export class AgentService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async create(orgId: string, input: CreateAgentInput): Promise<AgentWire> {
+  async create(orgId: string, input: CreateAgentRequestDto): Promise<AgentWire> {
     try {
-      const agent = toAgentWire(await this.agents.create({ id: newId('agent'), orgId, ...input }));
+      const fields = { name: input.name, description: input.description ?? undefined, config: input.config ?? undefined };
+      const agent = toAgentWire(await this.agents.create({ id: newId('agent'), orgId, ...fields }));
       await this.changed(orgId);
       return agent;
     } catch (error) {

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { AppError, ErasureReceipt, QUERY_PATTERNS } from '@memtrace/contracts';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { AppError, ErasureReceipt, QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import type { FastifyReply } from 'fastify';
+import { AgentMemoriesQueryDto, ContextRequestDto } from '../memories/dto/memory-read.request.dto';
 import { QueryClient } from '../query/query.client';
-import { parseCreateAgent } from './agent-body.parser';
+import { CreateAgentRequestDto } from './dto/create-agent.request.dto';
 import { AgentService } from './agent.service';
 
 /** Agents (upstream §7.7–§7.12) plus the new agent context; the org is always the key's. */
@@ -17,8 +19,8 @@ export class AgentsController {
   @Post()
   @HttpCode(201)
   @RequireScope('write')
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    return this.agents.create(principal.orgId, parseCreateAgent(body));
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateAgentRequestDto) {
+    return this.agents.create(principal.orgId, body);
   }
 
   @Get()
@@ -37,7 +39,8 @@ export class AgentsController {
   /** Memories whose own `agent_id` is `:id` (literal, no name lookup, as upstream). */
   @Get(':id/memories')
   @RequireScope('read')
-  memories(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: Record<string, unknown>) {
+  @ApiQuery({ type: AgentMemoriesQueryDto })
+  memories(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: RawQueryParams) {
     return this.query.send(QUERY_PATTERNS.agentMemories, { orgId: principal.orgId, agentId: id, params: params ?? {} });
   }
 
@@ -50,7 +53,7 @@ export class AgentsController {
   /** New: memories per time bucket and type, errors among them (`since`, `until`, `bucket`); the explorer's chart. */
   @Get(':id/activity')
   @RequireScope('read')
-  activity(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: Record<string, unknown>) {
+  activity(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: RawQueryParams) {
     return this.query.send(QUERY_PATTERNS.agentActivity, { orgId: principal.orgId, agentId: id, params: params ?? {} });
   }
 
@@ -58,6 +61,7 @@ export class AgentsController {
   @Post(':id/context')
   @HttpCode(200)
   @RequireScope('read')
+  @ApiBody({ type: ContextRequestDto, required: false })
   context(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.query.send(QUERY_PATTERNS.renderContext, { orgId: principal.orgId, subject: 'agent', id, body: body ?? null });
   }
@@ -69,6 +73,7 @@ export class AgentsController {
    */
   @Delete(':id')
   @RequireScope('write')
+  @ApiQuery({ name: 'erase_memories', required: false, type: Boolean })
   async remove(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -81,7 +86,7 @@ export class AgentsController {
       return;
     }
     const receipt = await this.agents.deleteWithMemories(principal.orgId, id, () =>
-      this.query.send<ErasureReceipt>(QUERY_PATTERNS.eraseAgentMemories, { orgId: principal.orgId, agentId: id, actor: `key:${principal.keyId}` }),
+      this.query.send(QUERY_PATTERNS.eraseAgentMemories, { orgId: principal.orgId, agentId: id, actor: `key:${principal.keyId}` }),
     );
     await reply.code(202).send(receipt);
   }

@@ -1,6 +1,7 @@
 import { AppError, MEMORY_ID_PATTERN, MemoryRecord, parseTimeUs } from '@memtrace/contracts';
-import { parseJsonBody } from '@memtrace/http';
-import { asObject, parseOne, WriteLimits } from './create-memory.parser';
+import { dtoFields, jsonObject, parseJsonBody, validateRequest } from '@memtrace/http';
+import { CreateMemoryRequestDto, WriteLimits } from './dto/create-memory.request.dto';
+import { toNewMemory } from './new-memory.mapper';
 
 /** Lines one import request may carry; the SDK's `import` sends larger files in requests of this size. */
 export const IMPORT_MAX_LINES = 5_000;
@@ -35,11 +36,11 @@ export function parseImportLines(body: unknown, limits: WriteLimits): ImportedMe
   return memories;
 
   function parseLine(line: string): ImportedMemory {
-    const raw = asObject(parseJsonBody(line, { checkText: true }), ['id', 'time', 'org_id']);
+    const raw = jsonObject(parseJsonBody(line, { checkText: true }), [...dtoFields(CreateMemoryRequestDto), 'id', 'time', 'org_id']);
     const id = typeof raw.id === 'string' ? raw.id : '';
     if (!MEMORY_ID_PATTERN.test(id)) throw new AppError('bad_request', 'id must be a memory id (a UUID)');
     const timeUs = typeof raw.time === 'string' ? parseTimeUs(raw.time) : undefined;
     if (timeUs === undefined || !Number.isSafeInteger(timeUs)) throw new AppError('bad_request', 'time must be an RFC 3339 timestamp');
-    return { ...parseOne(raw, limits), id: id.toLowerCase(), timeUs };
+    return { ...toNewMemory(validateRequest(CreateMemoryRequestDto, raw, { limits })), id: id.toLowerCase(), timeUs };
   }
 }

@@ -1,8 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
 import { QUERY_PATTERNS } from '@memtrace/contracts';
 import { CountsMemories, CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IdempotencyService } from './idempotency.service';
+import { CreateMemoriesPipe, MemoryWrite } from './create-memories.pipe';
+import { CreateMemoryBatchRequestDto, CreateMemoryRequestDto } from './dto/create-memory.request.dto';
+import { IdempotencyKey } from './idempotency-key.decorator';
+import type { IdempotentRequest } from './idempotency.service';
 import { MemoryWriteService } from './memory-write.service';
 import { QueryClient } from '../query/query.client';
 
@@ -21,15 +25,17 @@ export class MemoriesController {
   @HttpCode(201)
   @RequireScope('write')
   @CountsMemories(memoriesInBody)
+  @ApiExtraModels(CreateMemoryRequestDto, CreateMemoryBatchRequestDto)
+  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(CreateMemoryRequestDto) }, { $ref: getSchemaPath(CreateMemoryBatchRequestDto) }] } })
   async create(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
+    @Body(CreateMemoriesPipe) write: MemoryWrite,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const idempotency = IdempotencyService.parse(request.headers['idempotency-key'], body);
-    if (!idempotency) return this.writes.create(principal.orgId, body, request.id);
-    const { result, replayed } = await this.writes.createOnce(principal.orgId, body, request.id, idempotency);
+    if (!idempotency) return this.writes.create(principal.orgId, write, request.id);
+    const { result, replayed } = await this.writes.createOnce(principal.orgId, write, request.id, idempotency);
     if (replayed) reply.header('idempotent-replayed', 'true');
     return result;
   }

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { MemoryListResponse, QUERY_PATTERNS, SearchResponse } from '@memtrace/contracts';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { MemoryListResponse, QUERY_PATTERNS, RawQueryParams, SearchResponse } from '@memtrace/contracts';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import { QueryClient } from '../query/query.client';
+import { ListMemoriesQueryDto, SearchMemoriesRequestDto } from './dto/memory-read.request.dto';
 
 /** Memory reads (upstream §7.4–§7.6): validated and answered by the query service. */
 @Controller('api/v1')
@@ -10,8 +12,9 @@ export class MemoryReadsController {
 
   @Get('memories')
   @RequireScope('read')
-  list(@CurrentPrincipal() principal: Principal, @Query() params: Record<string, unknown>) {
-    return this.query.send<MemoryListResponse>(QUERY_PATTERNS.listMemories, { orgId: principal.orgId, params: params ?? {} });
+  @ApiQuery({ type: ListMemoriesQueryDto })
+  list(@CurrentPrincipal() principal: Principal, @Query() params: RawQueryParams) {
+    return this.query.send(QUERY_PATTERNS.listMemories, { orgId: principal.orgId, params: params ?? {} });
   }
 
   @Get('memories/:id')
@@ -23,7 +26,8 @@ export class MemoryReadsController {
   @Post('search')
   @HttpCode(200)
   @RequireScope('read')
+  @ApiBody({ type: SearchMemoriesRequestDto, required: false })
   search(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    return this.query.send<SearchResponse>(QUERY_PATTERNS.searchMemories, { orgId: principal.orgId, body: body ?? null });
+    return this.query.send(QUERY_PATTERNS.searchMemories, { orgId: principal.orgId, body: body ?? null });
   }
 }

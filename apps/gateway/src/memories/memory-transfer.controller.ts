@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import type { RawQueryParams } from '@memtrace/contracts';
 import { CountsMemories, CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MemoryTransferService } from './memory-transfer.service';
@@ -17,7 +18,7 @@ export class MemoryTransferController {
    */
   @Get('export')
   @RequireScope('read')
-  async export(@CurrentPrincipal() principal: Principal, @Query() params: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
+  async export(@CurrentPrincipal() principal: Principal, @Query() params: RawQueryParams, @Res() reply: FastifyReply): Promise<void> {
     const pages = await this.transfer.export(principal.orgId, params ?? {});
     await reply
       .header('content-type', 'application/x-ndjson; charset=utf-8')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
-import { ExistingIdsResponse, ExportPageResponse, nowUs, QUERY_PATTERNS } from '@memtrace/contracts';
-import { ErasedIds } from '@memtrace/store';
+import { ExportPageResponse, nowUs, QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
+import { ErasedIds } from '@memtrace/ingest';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import { QueryClient } from '../query/query.client';
 import { parseImportLines } from './import-lines.parser';
@@ -30,9 +30,9 @@ export class MemoryTransferService {
   ) {}
 
   /** NDJSON chunks, one page each. The first page is read before it returns, so a bad filter is still a clean 400. */
-  async export(orgId: string, params: Record<string, unknown>): Promise<AsyncGenerator<string>> {
+  async export(orgId: string, params: RawQueryParams): Promise<AsyncGenerator<string>> {
     const at = nowUs();
-    const read = (after?: ExportPageResponse['next']) => this.query.send<ExportPageResponse>(QUERY_PATTERNS.exportPage, { orgId, params, nowUs: at, ...(after ? { after } : {}) });
+    const read = (after?: ExportPageResponse['next']) => this.query.send(QUERY_PATTERNS.exportPage, { orgId, params, nowUs: at, ...(after ? { after } : {}) });
     const first = await read();
     return (async function* pages() {
       for (let page = first; ; page = await read(page.next)) {
@@ -48,7 +48,7 @@ export class MemoryTransferService {
     const seen = new Set<string>();
     const unique = lines.filter((m) => !seen.has(m.id) && seen.add(m.id));
     const times = unique.map((m) => m.timeUs);
-    const { ids } = await this.query.send<ExistingIdsResponse>(QUERY_PATTERNS.existingIds, {
+    const { ids } = await this.query.send(QUERY_PATTERNS.existingIds, {
       orgId,
       ids: unique.map((m) => m.id),
       minUs: Math.min(...times),

@@ -5,11 +5,11 @@ import { AppError, dedupKey, MemoryRecord, MemoryWire, newMemoryId, toMemoryWire
 import { inSpan, InSpanOptions, LOGGER, Metrics } from '@memtrace/observability';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import type { Logger } from 'pino';
-import { parseCreateMemories, WriteLimits } from './create-memory.parser';
-import { Admission } from '@memtrace/ingest';
+import type { MemoryWrite } from './create-memories.pipe';
+import { Admission, queueUnavailable, WriteGroups } from '@memtrace/ingest';
 import { IdempotencyService, IdempotentRequest } from './idempotency.service';
 import { MonotonicClock } from './monotonic-clock';
-import { queueUnavailable, WriteGroups } from './write-groups';
+import { toNewMemory } from './new-memory.mapper';
 
 export type WriteResult = MemoryWire | { memories: MemoryWire[]; count: number };
 
@@ -21,7 +21,6 @@ export type WriteResult = MemoryWire | { memories: MemoryWire[]; count: number }
 @Injectable()
 export class MemoryWriteService {
   private readonly clock = new MonotonicClock();
-  private readonly limits: WriteLimits;
 
   constructor(
     private readonly config: AppConfig,
@@ -30,15 +29,13 @@ export class MemoryWriteService {
     private readonly idempotency: IdempotencyService,
     private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.limits = config.writes;
-  }
+  ) {}
 
   /**
    * `create` under an `Idempotency-Key`: the first request runs, a retry gets its answer back
    * (`replayed`). A failure frees the key, so a retry runs again, with the same memory ids.
    */
-  async createOnce(orgId: string, body: unknown, requestId: string, request: IdempotentRequest): Promise<{ result: WriteResult; replayed: boolean }> {
+  async createOnce(orgId: string, write: MemoryWrite, requestId: string, request: IdempotentRequest): Promise<{ result: WriteResult; replayed: boolean }> {
     const begun = await this.idempotency.begin(orgId, request).catch((error: Error) => {
       if (error instanceof AppError) throw error;
       this.logger.error({ orgId, reqId: requestId, err: error.message }, 'could not check the idempotency key');
@@ -47,7 +44,7 @@ export class MemoryWriteService {
     if (begun.state === 'replay') return { result: begun.response as WriteResult, replayed: true };
     let result: WriteResult;
     try {
-      result = await this.create(orgId, body, requestId, request);
+      result = await this.create(orgId, write, requestId, request);
     } catch (error) {
       await this.idempotency.abandon(orgId, request);
       throw error;
@@ -60,17 +57,17 @@ export class MemoryWriteService {
     return { result, replayed: false };
   }
 
-  /** One write request, in a `create_memory` span (OpenTelemetry GenAI memory conventions). */
-  create(orgId: string, body: unknown, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
-    return inSpan('create_memory', CREATE_MEMORY_SPAN, (span) => this.createInSpan(span, orgId, body, requestId, idempotency));
+  /** One validated write request, in a `create_memory` span (OpenTelemetry GenAI memory conventions). */
+  create(orgId: string, write: MemoryWrite, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
+    return inSpan('create_memory', CREATE_MEMORY_SPAN, (span) => this.createInSpan(span, orgId, write, requestId, idempotency));
   }
 
-  private async createInSpan(span: Span, orgId: string, body: unknown, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
-    const parsed = parseCreateMemories(body, this.limits);
-    if (span.isRecording()) span.setAttributes(createMemoryAttributes(orgId, parsed.memories));
+  private async createInSpan(span: Span, orgId: string, write: MemoryWrite, requestId: string, idempotency?: IdempotentRequest): Promise<WriteResult> {
+    const memories = write.memories.map(toNewMemory);
+    if (span.isRecording()) span.setAttributes(createMemoryAttributes(orgId, memories));
     // Upstream order: validation first, then the org's store (503 without one).
     await this.bindings.resolve(orgId);
-    const records = parsed.memories.map((m, index): MemoryRecord => {
+    const records = memories.map((m, index): MemoryRecord => {
       const id = idempotency ? IdempotencyService.memoryId(orgId, idempotency, index) : newMemoryId();
       const key = m.dedupKey || (this.config.writes.dedupEnabled ? dedupKey(m.agentId, m.eventType, m.content) : '');
       return { ...m, id, orgId, timeUs: this.clock.next(), dedupKey: key };
@@ -83,9 +80,9 @@ export class MemoryWriteService {
       if (accepted.length === 1) span.setAttribute('gen_ai.memory.record.id', accepted[0].id);
     }
     if (duplicates > 0) this.metrics.dedupHits.inc({ org: this.metrics.org(orgId) }, duplicates);
-    if (!parsed.batch && accepted.length === 0) throw new AppError('conflict', 'duplicate memory');
+    if (!write.batch && accepted.length === 0) throw new AppError('conflict', 'duplicate memory');
     const wires = accepted.map(toMemoryWire);
-    return parsed.batch ? { memories: wires, count: wires.length } : wires[0];
+    return write.batch ? { memories: wires, count: wires.length } : wires[0];
   }
 
   /**

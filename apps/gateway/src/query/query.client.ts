@@ -2,9 +2,10 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { Span, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
-import { AppError, ERROR_STATUS, ErrorCode, QueryPattern, rpcErrorSchema } from '@memtrace/contracts';
+import { AppError, ERROR_STATUS, ErrorCode, QueryPattern, RequestOf, ResponseOf, rpcErrorSchema } from '@memtrace/contracts';
 import { inSpan, InSpanOptions, LOGGER, Metrics, traceCarrier } from '@memtrace/observability';
 import { signedJsonSocket } from '@memtrace/tenancy';
+import { types } from 'node:util';
 import type { Logger } from 'pino';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 
@@ -44,12 +45,12 @@ export class QueryClient implements OnModuleDestroy {
   }
 
   /** In a CLIENT span whose context travels in the request (`trace`, inside the signed frame). */
-  send<T>(pattern: QueryPattern, request: object): Promise<T> {
+  send<P extends QueryPattern>(pattern: P, request: RequestOf<P>): Promise<ResponseOf<P>> {
     return this.metrics.timeRpc('client', pattern, () =>
       inSpan(pattern, RPC_SPAN, (span) => {
         if (span.isRecording()) span.setAttribute('rpc.method', pattern);
         const trace = traceCarrier();
-        return this.dispatch<T>(pattern, trace ? { ...request, trace } : request, span);
+        return this.dispatch<ResponseOf<P>>(pattern, trace ? { ...request, trace } : request, span);
       }),
     );
   }
@@ -74,7 +75,11 @@ export class QueryClient implements OnModuleDestroy {
           this.logger.warn({ pattern, address, timeoutMs: this.timeoutMs }, 'query service timed out');
           throw new AppError('query_unavailable', 'the query service did not answer in time', 'retry later');
         }
-        this.logger.warn({ pattern, address, err: error }, 'query service unreachable');
+        // A reply this gateway cannot read (a code of a newer release, "no handler" during a rolling
+        // deploy: a plain object, where a socket failure is an Error) is tried on the next process
+        // too; the log says which of the two it was.
+        const message = !types.isNativeError(error) ? 'query service answered an error this gateway does not know' : 'query service unreachable';
+        this.logger.warn({ pattern, address, err: error }, message);
         failure = error;
       }
     }

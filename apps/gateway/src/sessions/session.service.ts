@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AgentRepository, SessionRepository } from '@memtrace/catalog';
 import { AppError, ID_PATTERN, ID_PATTERN_MESSAGE, newId } from '@memtrace/contracts';
-import { CreateSessionInput, UpdateSessionInput } from '../agents/agent-body.parser';
+import { CreateSessionRequestDto } from './dto/create-session.request.dto';
+import { UpdateSessionRequestDto } from './dto/update-session.request.dto';
 import { SessionWire, toSessionWire } from '../agents/agent.mapper';
 
 /**
@@ -17,13 +18,14 @@ export class SessionService {
     private readonly agents: AgentRepository,
   ) {}
 
-  async create(orgId: string, input: CreateSessionInput): Promise<SessionWire> {
+  async create(orgId: string, input: CreateSessionRequestDto): Promise<SessionWire> {
+    const agentId = input.agent_id;
     // A registered name may be any text; anything else must be a valid memory agent id, because the
     // session's memories are written under it.
-    if (!ID_PATTERN.test(input.agentId) && !(await this.agents.findByIdOrName(orgId, input.agentId))) {
+    if (!ID_PATTERN.test(agentId) && !(await this.agents.findByIdOrName(orgId, agentId))) {
       throw new AppError('bad_request', `invalid agent_id: ${ID_PATTERN_MESSAGE}`);
     }
-    return toSessionWire(await this.sessions.create({ id: newId('sess'), orgId, ...input, at: new Date() }));
+    return toSessionWire(await this.sessions.create({ id: newId('sess'), orgId, agentId, metadata: input.metadata ?? undefined, at: new Date() }));
   }
 
   async list(orgId: string, agentId?: string): Promise<{ sessions: SessionWire[]; count: number }> {
@@ -39,8 +41,8 @@ export class SessionService {
   }
 
   /** Any status string; `closed` sets `closed_at` once; metadata is merged into the stored object. */
-  async update(orgId: string, id: string, input: UpdateSessionInput): Promise<SessionWire> {
-    const row = await this.sessions.update(orgId, id, { ...input, at: new Date() });
+  async update(orgId: string, id: string, input: UpdateSessionRequestDto): Promise<SessionWire> {
+    const row = await this.sessions.update(orgId, id, { status: input.status ?? undefined, metadata: input.metadata ?? undefined, at: new Date() });
     if (!row) throw new AppError('not_found', 'session not found');
     return toSessionWire(row);
   }

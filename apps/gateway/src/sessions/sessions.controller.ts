@@ -1,7 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { QUERY_PATTERNS } from '@memtrace/contracts';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
-import { parseCreateSession, parseUpdateSession } from '../agents/agent-body.parser';
+import { CreateSessionRequestDto } from './dto/create-session.request.dto';
+import { UpdateSessionRequestDto } from './dto/update-session.request.dto';
+import { ContextRequestDto, SessionMemoriesQueryDto } from '../memories/dto/memory-read.request.dto';
 import { QueryClient } from '../query/query.client';
 import { SessionService } from './session.service';
 
@@ -16,12 +19,13 @@ export class SessionsController {
   @Post()
   @HttpCode(201)
   @RequireScope('write')
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    return this.sessions.create(principal.orgId, parseCreateSession(body));
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSessionRequestDto) {
+    return this.sessions.create(principal.orgId, body);
   }
 
   @Get()
   @RequireScope('read')
+  @ApiQuery({ name: 'agent_id', required: false, type: String })
   list(@CurrentPrincipal() principal: Principal, @Query('agent_id') agentId: unknown) {
     return this.sessions.list(principal.orgId, typeof agentId === 'string' && agentId !== '' ? agentId : undefined);
   }
@@ -34,13 +38,14 @@ export class SessionsController {
 
   @Put(':id')
   @RequireScope('write')
-  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.sessions.update(principal.orgId, id, parseUpdateSession(body));
+  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateSessionRequestDto) {
+    return this.sessions.update(principal.orgId, id, body);
   }
 
   @Get(':id/memories')
   @RequireScope('read')
-  memories(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: Record<string, unknown>) {
+  @ApiQuery({ type: SessionMemoriesQueryDto })
+  memories(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: RawQueryParams) {
     return this.query.send(QUERY_PATTERNS.sessionMemories, { orgId: principal.orgId, sessionId: id, params: params ?? {} });
   }
 
@@ -48,6 +53,7 @@ export class SessionsController {
   @Post(':id/context')
   @HttpCode(200)
   @RequireScope('read')
+  @ApiBody({ type: ContextRequestDto, required: false })
   context(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.query.send(QUERY_PATTERNS.renderContext, { orgId: principal.orgId, subject: 'session', id, body: body ?? null });
   }

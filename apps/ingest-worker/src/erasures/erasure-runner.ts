@@ -1,11 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditRepository, ErasureRepository, OrganizationRepository, RetentionRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
-import { ERASURE_JOB_OPTIONS, erasureQueueName, ingestBullPrefix, RETENTION_SWEEP_V1, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
+import { ERASURE_JOB_OPTIONS, erasureQueueName, RETENTION_SWEEP_V1, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
+import { ingestBullPrefix } from '@memtrace/ingest';
 import { DedupService, ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
 import { InvalidationBus, RedisService } from '@memtrace/redis';
-import { ForgetTombstones, HotTier, StoreRegistry } from '@memtrace/store';
+import { StoreRegistry } from '@memtrace/store';
+import { ForgetTombstones, HotTier } from '@memtrace/ingest';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { ErasureExecutor } from './erasure.executor';

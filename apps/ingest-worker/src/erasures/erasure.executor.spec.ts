@@ -1,7 +1,8 @@
 import type { AuditEntry, AuditRepository, ErasureRepository, ErasureRow } from '@memtrace/catalog';
 import { ErasureFilter, MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
-import { compareRecords, ForgetTombstones, HotTier, matchesFilter, MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
+import { compareRecords, matchesFilter, MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
+import { ForgetTombstones, HotTier } from '@memtrace/ingest';
 import pino from 'pino';
 import { ErasureExecutor } from './erasure.executor';
 

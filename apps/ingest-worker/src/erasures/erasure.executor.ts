@@ -1,9 +1,10 @@
 import { AuditRepository, ErasureRepository, ErasureRow } from '@memtrace/catalog';
 import { AppError, erasureStoreFilter, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
-import { ForgetTombstones, HotTier, MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError, StoreUnavailableError } from '@memtrace/store';
+import { MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError, StoreUnavailableError } from '@memtrace/store';
+import { ForgetTombstones, HotTier } from '@memtrace/ingest';
 import type { Logger } from 'pino';
-import { backoffDelayMs, sleep } from '../ingest/retry-backoff';
+import { backoffDelayMs, sleep } from '@memtrace/ingest';
 
 export interface ErasureExecutorDeps {
   erasures: ErasureRepository;

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { Public } from '@memtrace/tenancy';
 import type { FastifyReply } from 'fastify';
-import { IngestScheduler } from '../tenants/ingest-scheduler';
+import { IngestScheduler } from '@memtrace/ingest';
 
 const startedAt = Date.now();
 

@@ -1,9 +1,9 @@
 import { MemoryFilter } from '@memtrace/contracts';
 import { bucketStartUs } from '@memtrace/store';
-import { badRequest, requiredId } from '../filters/filter-fields.util';
-import { QueryParams, queryValue } from '../filters/query-params.util';
-import { ReadScope } from '../filters/read-scope.types';
-import { resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
+import { badRequest, requiredId } from '../request-parsing/filter-fields.util';
+import { QueryParams, queryValue } from '../request-parsing/query-params.util';
+import { ReadScope } from '../request-parsing/read-scope.types';
+import { resolveSinceUs, resolveUntilUs } from '../request-parsing/time-window.util';
 
 /** The bucket sizes a client may ask for, in seconds: enough for a chart from an hour to a year. */
 export const ACTIVITY_BUCKETS: Readonly<Record<string, number>> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3_600, '6h': 21_600, '1d': 86_400 };

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AgentActivityRequest, AgentActivityResponse } from '@memtrace/contracts';
 import { AgentAliases } from '../agents/agent-aliases';
 import { withAgentAliases } from '../agents/agent-scope';
-import { readScopeNow as scope } from '../filters/read-scope.util';
-import { MemoryReader } from '../memories/memory-reader.service';
+import { readScopeNow as scope } from '../request-parsing/read-scope.util';
+import { MemoryReader } from '../memories/memory-reader';
 import { toActivityResponse } from './agent-activity.mapper';
 import { parseAgentActivityQuery } from './agent-activity.parser';
 

@@ -19,7 +19,7 @@ export class AgentAliases {
     private readonly directory: AgentDirectoryVersion,
     config: AppConfig,
   ) {
-    this.cache = new TtlCache(config.auth.cacheTtlMs);
+    this.cache = new TtlCache(config.catalogCache.ttlMs);
   }
 
   async of(orgId: string, idOrName: string): Promise<string[]> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ContextResponse, RenderContextRequest } from '@memtrace/contracts';
 import { AgentScope } from '../agents/agent-scope';
-import { MemoryReader } from '../memories/memory-reader.service';
-import { readScopeNow as scope } from '../filters/read-scope.util';
+import { MemoryReader } from '../memories/memory-reader';
+import { readScopeNow as scope } from '../request-parsing/read-scope.util';
 import { parseAgentContextRequest, parseSessionContextRequest } from './context-request.parser';
 import { ContextRenderer } from './context.renderer';
 

@@ -1,9 +1,9 @@
 import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
-import { badRequest, requiredId, typeList, withoutUndefined } from '../filters/filter-fields.util';
-import { bodyStrings, BodyFields, bodyString, foldFields, optionalObjectBody } from '../filters/json-body.util';
-import { ReadScope } from '../filters/read-scope.types';
-import { CONTEXT_ROW_LIMIT } from '../filters/read-limits.util';
-import { DEFAULT_WINDOW, resolveSinceUs } from '../filters/time-window.util';
+import { badRequest, requiredId, typeList, withoutUndefined } from '../request-parsing/filter-fields.util';
+import { bodyStrings, BodyFields, bodyString, foldFields, optionalObjectBody } from '../request-parsing/json-body.util';
+import { ReadScope } from '../request-parsing/read-scope.types';
+import { CONTEXT_ROW_LIMIT } from '../request-parsing/read-limits.util';
+import { DEFAULT_WINDOW, resolveSinceUs } from '../request-parsing/time-window.util';
 import { ContextSubject } from './context-layout.util';
 
 /** Larger budgets are clamped: 100 capped lines never come near it, so it only bounds silly input. */

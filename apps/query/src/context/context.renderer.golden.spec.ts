@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryRecord } from '@memtrace/contracts';
+import { memoryRecord } from '@memtrace/testing';
 import { ContextSubject } from './context-layout.util';
 import { ContextRenderer } from './context.renderer';
-import { memory } from './memory-record.fixture';
 import { o200kTokenCounter } from './token-counter.util';
 
 const GOLDEN_DIR = join(__dirname, '__golden__');
@@ -29,16 +29,16 @@ function at(iso: string, n: number): Pick<MemoryRecord, 'timeUs' | 'id'> {
 /** A realistic session: 12 memories over an afternoon, every section represented. */
 function busySession(): MemoryRecord[] {
   const actions = Array.from({ length: 6 }, (_, i) =>
-    memory({ ...at(`2026-02-07T20:${String(10 + i * 5).padStart(2, '0')}:00Z`, i), eventType: 'page_crawled', content: `Crawled https://example.com/products?page=${i + 1} and stored 25 product records` }),
+    memoryRecord({ ...at(`2026-02-07T20:${String(10 + i * 5).padStart(2, '0')}:00Z`, i), eventType: 'page_crawled', content: `Crawled https://example.com/products?page=${i + 1} and stored 25 product records` }),
   );
   return [
     ...actions,
-    memory({ ...at('2026-02-07T20:12:00Z', 20), memoryType: 'decision', eventType: 'decision', content: 'Skip pagination beyond page 6', metadata: { reasoning: 'later pages repeat page 1' } }),
-    memory({ ...at('2026-02-07T20:02:00Z', 21), memoryType: 'decision', eventType: 'decision', content: 'Use the JSON API instead of HTML', metadata: { reasoning: 'HTML layout changes weekly' } }),
-    memory({ ...at('2026-02-07T20:31:00Z', 30), eventType: 'error', content: 'HTTP 429 from example.com, backing off 30 s' }),
-    memory({ ...at('2026-02-07T20:03:00Z', 31), memoryType: 'session', eventType: 'error', content: 'Timeout fetching /sitemap.xml' }),
-    memory({ ...at('2026-02-07T20:01:00Z', 40), memoryType: 'entity', eventType: 'site', content: 'example.com: e-commerce, 150 products' }),
-    memory({ ...at('2026-02-07T20:00:00Z', 41), memoryType: 'session', eventType: 'session_start', content: 'Crawl session started' }),
+    memoryRecord({ ...at('2026-02-07T20:12:00Z', 20), memoryType: 'decision', eventType: 'decision', content: 'Skip pagination beyond page 6', metadata: { reasoning: 'later pages repeat page 1' } }),
+    memoryRecord({ ...at('2026-02-07T20:02:00Z', 21), memoryType: 'decision', eventType: 'decision', content: 'Use the JSON API instead of HTML', metadata: { reasoning: 'HTML layout changes weekly' } }),
+    memoryRecord({ ...at('2026-02-07T20:31:00Z', 30), eventType: 'error', content: 'HTTP 429 from example.com, backing off 30 s' }),
+    memoryRecord({ ...at('2026-02-07T20:03:00Z', 31), memoryType: 'session', eventType: 'error', content: 'Timeout fetching /sitemap.xml' }),
+    memoryRecord({ ...at('2026-02-07T20:01:00Z', 40), memoryType: 'entity', eventType: 'site', content: 'example.com: e-commerce, 150 products' }),
+    memoryRecord({ ...at('2026-02-07T20:00:00Z', 41), memoryType: 'session', eventType: 'session_start', content: 'Crawl session started' }),
   ];
 }
 
@@ -48,8 +48,8 @@ describe('ContextRenderer golden files', () => {
   it('reproduces upstream’s example of §8 exactly', () => {
     const result = renderer.render(
       [
-        memory({ ...at('2026-02-07T20:14:00Z', 2), memoryType: 'decision', eventType: 'decision', content: 'Skip pagination — only 2 pages deep' }),
-        memory({ timeUs: Date.UTC(2026, 1, 7, 20, 15) * 1000 + 123_456, id: 'a', eventType: 'page_crawled', content: 'Crawled https://example.com — found 3 product pages' }),
+        memoryRecord({ ...at('2026-02-07T20:14:00Z', 2), memoryType: 'decision', eventType: 'decision', content: 'Skip pagination — only 2 pages deep' }),
+        memoryRecord({ timeUs: Date.UTC(2026, 1, 7, 20, 15) * 1000 + 123_456, id: 'a', eventType: 'page_crawled', content: 'Crawled https://example.com — found 3 product pages' }),
       ],
       session,
     );
@@ -72,11 +72,11 @@ describe('ContextRenderer golden files', () => {
   it('routes every error event to Errors, whatever the memory type', () => {
     const result = renderer.render(
       [
-        memory({ ...at('2026-02-07T20:04:00Z', 1), memoryType: 'episodic', eventType: 'error', content: 'episodic error' }),
-        memory({ ...at('2026-02-07T20:03:00Z', 2), memoryType: 'decision', eventType: 'error', content: 'decision error', metadata: { reasoning: 'kept' } }),
-        memory({ ...at('2026-02-07T20:02:00Z', 3), memoryType: 'session', eventType: 'error', content: 'session error' }),
-        memory({ ...at('2026-02-07T20:01:00Z', 4), memoryType: 'entity', eventType: 'error', content: 'entity error' }),
-        memory({ ...at('2026-02-07T20:00:00Z', 5), memoryType: 'episodic', eventType: 'general', content: 'not an error' }),
+        memoryRecord({ ...at('2026-02-07T20:04:00Z', 1), memoryType: 'episodic', eventType: 'error', content: 'episodic error' }),
+        memoryRecord({ ...at('2026-02-07T20:03:00Z', 2), memoryType: 'decision', eventType: 'error', content: 'decision error', metadata: { reasoning: 'kept' } }),
+        memoryRecord({ ...at('2026-02-07T20:02:00Z', 3), memoryType: 'session', eventType: 'error', content: 'session error' }),
+        memoryRecord({ ...at('2026-02-07T20:01:00Z', 4), memoryType: 'entity', eventType: 'error', content: 'entity error' }),
+        memoryRecord({ ...at('2026-02-07T20:00:00Z', 5), memoryType: 'episodic', eventType: 'general', content: 'not an error' }),
       ],
       session,
     );
@@ -86,9 +86,9 @@ describe('ContextRenderer golden files', () => {
   it('carries a decision’s reasoning on its line', () => {
     const result = renderer.render(
       [
-        memory({ ...at('2026-02-07T20:02:00Z', 1), memoryType: 'decision', eventType: 'decision', content: 'Use PostgreSQL', metadata: { reasoning: 'we need transactions\nand JSONB' } }),
-        memory({ ...at('2026-02-07T20:01:00Z', 2), memoryType: 'decision', eventType: 'decision', content: 'Ship on Friday' }),
-        memory({ ...at('2026-02-07T20:00:00Z', 3), memoryType: 'decision', eventType: 'architecture', content: 'Split the worker', metadata: { reasoning: 'scale ingest independently', other: 1 } }),
+        memoryRecord({ ...at('2026-02-07T20:02:00Z', 1), memoryType: 'decision', eventType: 'decision', content: 'Use PostgreSQL', metadata: { reasoning: 'we need transactions\nand JSONB' } }),
+        memoryRecord({ ...at('2026-02-07T20:01:00Z', 2), memoryType: 'decision', eventType: 'decision', content: 'Ship on Friday' }),
+        memoryRecord({ ...at('2026-02-07T20:00:00Z', 3), memoryType: 'decision', eventType: 'architecture', content: 'Split the worker', metadata: { reasoning: 'scale ingest independently', other: 1 } }),
       ],
       session,
     );
@@ -108,10 +108,10 @@ describe('ContextRenderer golden files', () => {
     const narrow = new ContextRenderer({ maxLineChars: 12 });
     const result = narrow.render(
       [
-        memory({ ...at('2026-02-07T20:03:00Z', 1), content: '👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧 family' }),
-        memory({ ...at('2026-02-07T20:02:00Z', 2), content: '日本語のテキストを十二文字で切ります。残りは省略' }),
-        memory({ ...at('2026-02-07T20:01:00Z', 3), content: 'Crème brûlée, café, naïve résumé' }),
-        memory({ ...at('2026-02-07T20:00:00Z', 4), content: '🇫🇷🇩🇪🇯🇵🇺🇸🇧🇷🇮🇳🇨🇦🇲🇽🇦🇺🇰🇷🇮🇹🇪🇸🇳🇱' }),
+        memoryRecord({ ...at('2026-02-07T20:03:00Z', 1), content: '👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧 family' }),
+        memoryRecord({ ...at('2026-02-07T20:02:00Z', 2), content: '日本語のテキストを十二文字で切ります。残りは省略' }),
+        memoryRecord({ ...at('2026-02-07T20:01:00Z', 3), content: 'Crème brûlée, café, naïve résumé' }),
+        memoryRecord({ ...at('2026-02-07T20:00:00Z', 4), content: '🇫🇷🇩🇪🇯🇵🇺🇸🇧🇷🇮🇳🇨🇦🇲🇽🇦🇺🇰🇷🇮🇹🇪🇸🇳🇱' }),
       ],
       session,
     );

@@ -1,14 +1,14 @@
 import { MemoryRecord } from '@memtrace/contracts';
+import { memoryRecord } from '@memtrace/testing';
 import { ContextSubject } from './context-layout.util';
 import { ContextRenderer, DEFAULT_MAX_LINE_CHARS } from './context.renderer';
-import { memory } from './memory-record.fixture';
 import { o200kTokenCounter, TokenCounter } from './token-counter.util';
 
 const session: ContextSubject = { kind: 'session', id: 'sess_abc123' };
 const count = (text: string) => o200kTokenCounter.count(text);
 
 function minutes(n: number, fields: Partial<MemoryRecord> = {}): MemoryRecord {
-  return memory({ timeUs: Date.UTC(2026, 1, 7, 20, n) * 1000, id: `id-${String(n).padStart(3, '0')}`, content: `event number ${n}`, ...fields });
+  return memoryRecord({ timeUs: Date.UTC(2026, 1, 7, 20, n) * 1000, id: `id-${String(n).padStart(3, '0')}`, content: `event number ${n}`, ...fields });
 }
 
 describe('ContextRenderer', () => {

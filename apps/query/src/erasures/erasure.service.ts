@@ -14,11 +14,11 @@ import {
 } from '@memtrace/contracts';
 import { ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
 import { RedisService } from '@memtrace/redis';
-import { ForgetTombstones } from '@memtrace/store';
+import { ForgetTombstones } from '@memtrace/ingest';
 import { v7 as uuidv7 } from 'uuid';
-import { requiredId } from '../filters/filter-fields.util';
-import { readScopeNow } from '../filters/read-scope.util';
-import { MemoryReader } from '../memories/memory-reader.service';
+import { requiredId } from '../request-parsing/filter-fields.util';
+import { readScopeNow } from '../request-parsing/read-scope.util';
+import { MemoryReader } from '../memories/memory-reader';
 import { parseForgetBody } from './forget-body.parser';
 
 /**

@@ -1,8 +1,8 @@
 import { ErasureFilter, parseInput } from '@memtrace/contracts';
 import { z } from 'zod';
-import { badRequest, optionalId, tagList, typeList, withoutUndefined } from '../filters/filter-fields.util';
-import { ReadScope } from '../filters/read-scope.types';
-import { resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
+import { badRequest, optionalId, tagList, typeList, withoutUndefined } from '../request-parsing/filter-fields.util';
+import { ReadScope } from '../request-parsing/read-scope.types';
+import { resolveSinceUs, resolveUntilUs } from '../request-parsing/time-window.util';
 
 const oneOrMany = z.union([z.string(), z.array(z.string())]);
 

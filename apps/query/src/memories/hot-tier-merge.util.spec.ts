@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { compareRecords } from '@memtrace/store';
-import { memory } from '../context/memory-record.fixture';
+import { memoryRecord } from '@memtrace/testing';
 import { mergeHotTier, storeWindow } from './hot-tier-merge.util';
 
 const T0 = Date.UTC(2026, 1, 7, 20) * 1000;
 
 function rec(n: number, timeOffsetUs: number, content = `m${n}`): MemoryRecord {
-  return memory({ id: `018f0000-0000-7000-8000-${String(n).padStart(12, '0')}`, timeUs: T0 + timeOffsetUs, content });
+  return memoryRecord({ id: `018f0000-0000-7000-8000-${String(n).padStart(12, '0')}`, timeUs: T0 + timeOffsetUs, content });
 }
 
 /** What a store holding exactly `rows` answers to `query` (ordered by time then id, paged). */

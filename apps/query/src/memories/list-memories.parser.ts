@@ -1,9 +1,9 @@
 import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
-import { optionalId, optionalType, parseOrder, requiredId, splitTags, tagList, withoutUndefined } from '../filters/filter-fields.util';
-import { QueryParams, queryInteger, queryValue } from '../filters/query-params.util';
-import { ReadScope } from '../filters/read-scope.types';
-import { DEFAULT_LIST_LIMIT, readLimit, readOffset } from '../filters/read-limits.util';
-import { DEFAULT_WINDOW, resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
+import { optionalId, optionalType, parseOrder, requiredId, splitTags, tagList, withoutUndefined } from '../request-parsing/filter-fields.util';
+import { QueryParams, queryInteger, queryValue } from '../request-parsing/query-params.util';
+import { ReadScope } from '../request-parsing/read-scope.types';
+import { DEFAULT_LIST_LIMIT, readLimit, readOffset } from '../request-parsing/read-limits.util';
+import { DEFAULT_WINDOW, resolveSinceUs, resolveUntilUs } from '../request-parsing/time-window.util';
 
 /**
  * `GET /api/v1/memories` (upstream §7.4). Every parameter optional; bad filter values are 400 with

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ExistingIdsRequest, ExistingIdsResponse, ExportPageRequest, ExportPageResponse, MEMORY_ID_PATTERN, toMemoryWire } from '@memtrace/contracts';
 import { parseListMemoriesQuery } from './list-memories.parser';
-import { MemoryReader } from './memory-reader.service';
+import { MemoryReader } from './memory-reader';
 
 /** Rows per export page: the list route's largest page, so a reply stays within the RPC frame cap. */
 export const EXPORT_PAGE_ROWS = 1_000;

@@ -13,10 +13,10 @@ import {
   MEMORY_ID_PATTERN,
 } from '@memtrace/contracts';
 import { AgentScope } from '../agents/agent-scope';
-import { hasMore } from '../filters/read-limits.util';
-import { readScopeNow as scope } from '../filters/read-scope.util';
+import { hasMore } from '../request-parsing/read-limits.util';
+import { readScopeNow as scope } from '../request-parsing/read-scope.util';
 import { parseAgentMemoriesQuery, parseListMemoriesQuery, parseSessionMemoriesQuery } from './list-memories.parser';
-import { MemoryReader } from './memory-reader.service';
+import { MemoryReader } from './memory-reader';
 import { parseSearchBody } from './search-memories.parser';
 
 /** The memory reads of the REST API (upstream §7.4–§7.6, §7.10, §7.17), envelopes as §4.6. */

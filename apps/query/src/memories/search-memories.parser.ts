@@ -1,9 +1,9 @@
 import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
-import { badRequest, optionalId, parseOrder, tagList, typeList, withoutUndefined } from '../filters/filter-fields.util';
-import { bodyInteger, bodyNumber, bodyString, bodyStrings, foldFields, optionalObjectBody } from '../filters/json-body.util';
-import { ReadScope } from '../filters/read-scope.types';
-import { DEFAULT_SEARCH_LIMIT, readLimit } from '../filters/read-limits.util';
-import { resolveSinceUs, resolveUntilUs } from '../filters/time-window.util';
+import { badRequest, optionalId, parseOrder, tagList, typeList, withoutUndefined } from '../request-parsing/filter-fields.util';
+import { bodyInteger, bodyNumber, bodyString, bodyStrings, foldFields, optionalObjectBody } from '../request-parsing/json-body.util';
+import { ReadScope } from '../request-parsing/read-scope.types';
+import { DEFAULT_SEARCH_LIMIT, readLimit } from '../request-parsing/read-limits.util';
+import { resolveSinceUs, resolveUntilUs } from '../request-parsing/time-window.util';
 
 /** `content_contains` is free text the store escapes; this bounds the LIKE pattern, not the alphabet. */
 export const MAX_CONTENT_CONTAINS_CHARS = 1000;

@@ -1,26 +1,10 @@
 import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  agentActivityRequestSchema,
-  agentMemoriesRequestSchema,
-  agentStatsRequestSchema,
-  getMemoryRequestSchema,
-  deleteMemoryRequestSchema,
-  eraseAgentMemoriesRequestSchema,
-  existingIdsRequestSchema,
-  exportPageRequestSchema,
-  forgetRequestSchema,
-  getErasureRequestSchema,
-  listMemoriesRequestSchema,
-  QUERY_PATTERNS,
-  renderContextRequestSchema,
-  searchMemoriesRequestSchema,
-  sessionMemoriesRequestSchema,
-} from '@memtrace/contracts';
+import { ParsedRequestOf, QUERY_PATTERNS, QUERY_REQUEST_SCHEMAS, QueryPattern, ResponseOf } from '@memtrace/contracts';
 import { AgentActivityService } from '../activity/agent-activity.service';
 import { ContextQueryService } from '../context/context-query.service';
 import { ErasureService } from '../erasures/erasure.service';
-import { MemoryEraser } from '../memories/memory-eraser.service';
+import { MemoryEraser } from '../memories/memory-eraser';
 import { MemoryExportService } from '../memories/memory-export.service';
 import { MemoryQueryService } from '../memories/memory-query.service';
 import { AgentStatsService } from '../stats/agent-stats.service';
@@ -28,7 +12,12 @@ import { QueryRpcFilter } from './query-rpc.filter';
 import { QueryMetricsInterceptor } from './query-metrics.interceptor';
 import { QueryTracingInterceptor } from './query-tracing.interceptor';
 
-/** The versioned message handlers: parse the contract, hand on. */
+/** A message parsed with its pattern's schema (a failure is the filter's `internal`: a gateway of another version). */
+function parse<P extends QueryPattern>(pattern: P, data: unknown): ParsedRequestOf<P> {
+  return QUERY_REQUEST_SCHEMAS[pattern].parse(data) as ParsedRequestOf<P>;
+}
+
+/** The versioned message handlers: parse the contract, hand on; each answers its pattern's response type. */
 @Controller()
 @UseFilters(QueryRpcFilter)
 @UseInterceptors(QueryMetricsInterceptor, QueryTracingInterceptor)
@@ -44,72 +33,72 @@ export class QueryController {
   ) {}
 
   @MessagePattern(QUERY_PATTERNS.listMemories)
-  list(@Payload() data: unknown) {
-    return this.memories.list(listMemoriesRequestSchema.parse(data));
+  list(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.listMemories>> {
+    return this.memories.list(parse(QUERY_PATTERNS.listMemories, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.getMemory)
-  get(@Payload() data: unknown) {
-    return this.memories.get(getMemoryRequestSchema.parse(data));
+  get(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.getMemory>> {
+    return this.memories.get(parse(QUERY_PATTERNS.getMemory, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.deleteMemory)
-  delete(@Payload() data: unknown) {
-    return this.eraser.deleteOne(deleteMemoryRequestSchema.parse(data));
+  delete(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.deleteMemory>> {
+    return this.eraser.deleteOne(parse(QUERY_PATTERNS.deleteMemory, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.forget)
-  forget(@Payload() data: unknown) {
-    return this.erasures.forget(forgetRequestSchema.parse(data));
+  forget(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.forget>> {
+    return this.erasures.forget(parse(QUERY_PATTERNS.forget, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.eraseAgentMemories)
-  eraseAgentMemories(@Payload() data: unknown) {
-    return this.erasures.eraseAgentMemories(eraseAgentMemoriesRequestSchema.parse(data));
+  eraseAgentMemories(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.eraseAgentMemories>> {
+    return this.erasures.eraseAgentMemories(parse(QUERY_PATTERNS.eraseAgentMemories, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.getErasure)
-  getErasure(@Payload() data: unknown) {
-    return this.erasures.get(getErasureRequestSchema.parse(data));
+  getErasure(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.getErasure>> {
+    return this.erasures.get(parse(QUERY_PATTERNS.getErasure, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.exportPage)
-  exportPage(@Payload() data: unknown) {
-    return this.exports.page(exportPageRequestSchema.parse(data));
+  exportPage(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.exportPage>> {
+    return this.exports.page(parse(QUERY_PATTERNS.exportPage, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.existingIds)
-  existingIds(@Payload() data: unknown) {
-    return this.exports.existingIds(existingIdsRequestSchema.parse(data));
+  existingIds(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.existingIds>> {
+    return this.exports.existingIds(parse(QUERY_PATTERNS.existingIds, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.searchMemories)
-  search(@Payload() data: unknown) {
-    return this.memories.search(searchMemoriesRequestSchema.parse(data));
+  search(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.searchMemories>> {
+    return this.memories.search(parse(QUERY_PATTERNS.searchMemories, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.agentMemories)
-  agentMemories(@Payload() data: unknown) {
-    return this.memories.agentMemories(agentMemoriesRequestSchema.parse(data));
+  agentMemories(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.agentMemories>> {
+    return this.memories.agentMemories(parse(QUERY_PATTERNS.agentMemories, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.sessionMemories)
-  sessionMemories(@Payload() data: unknown) {
-    return this.memories.sessionMemories(sessionMemoriesRequestSchema.parse(data));
+  sessionMemories(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.sessionMemories>> {
+    return this.memories.sessionMemories(parse(QUERY_PATTERNS.sessionMemories, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.agentStats)
-  agentStats(@Payload() data: unknown) {
-    return this.stats.stats(agentStatsRequestSchema.parse(data));
+  agentStats(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.agentStats>> {
+    return this.stats.stats(parse(QUERY_PATTERNS.agentStats, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.agentActivity)
-  agentActivity(@Payload() data: unknown) {
-    return this.activity.activity(agentActivityRequestSchema.parse(data));
+  agentActivity(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.agentActivity>> {
+    return this.activity.activity(parse(QUERY_PATTERNS.agentActivity, data));
   }
 
   @MessagePattern(QUERY_PATTERNS.renderContext)
-  renderContext(@Payload() data: unknown) {
-    return this.context.render(renderContextRequestSchema.parse(data));
+  renderContext(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.renderContext>> {
+    return this.context.render(parse(QUERY_PATTERNS.renderContext, data));
   }
 }

@@ -1,7 +1,7 @@
 import { MemoryFilter } from '@memtrace/contracts';
-import { requiredId } from '../filters/filter-fields.util';
-import { ReadScope } from '../filters/read-scope.types';
-import { DEFAULT_WINDOW, parseRelativeWindowUs } from '../filters/time-window.util';
+import { requiredId } from '../request-parsing/filter-fields.util';
+import { ReadScope } from '../request-parsing/read-scope.types';
+import { DEFAULT_WINDOW, parseRelativeWindowUs } from '../request-parsing/time-window.util';
 
 /** The memory counts of `GET /api/v1/agents/:id/stats` (upstream §4.3, §7.11), as filters to count. */
 export interface AgentStatsFilters {

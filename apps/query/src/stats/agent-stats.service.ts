@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AgentRepository, agentAliases, SessionRepository } from '@memtrace/catalog';
 import { AgentStatsRequest, AgentStatsResponse } from '@memtrace/contracts';
 import { withAgentAliases } from '../agents/agent-scope';
-import { MemoryReader } from '../memories/memory-reader.service';
-import { readScopeNow as scope } from '../filters/read-scope.util';
+import { MemoryReader } from '../memories/memory-reader';
+import { readScopeNow as scope } from '../request-parsing/read-scope.util';
 import { agentStatsFilters } from './agent-stats-filters.util';
 
 /**

@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   store_unavailable: 503,
+  /** Redis, which holds the queues and the writes not yet stored, is unreachable. */
+  queue_unavailable: 503,
   no_store_binding: 503,
   binding_unavailable: 503,
   /** The query service could not be reached or did not answer in time. */

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestMemoriesV1Schema } from './ingest-memories.v1';
-import { ingestQueueName } from './ingest-queue';
 
 const fixtures = join(__dirname, 'fixtures');
 
@@ -32,8 +31,4 @@ describe('ingest.memories.v1', () => {
     }
   });
 
-  it('names queues per org without ":"', () => {
-    expect(ingestQueueName('org_default')).toBe('ingest-org_default');
-    expect(ingestQueueName('org:weird')).not.toContain(':');
-  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErasureReceipt } from '../erasure/erasure.contract';
 import type { MemoryWire } from '../memory/memory.wire';
 import { traceContextSchema } from '../trace-context';
 
@@ -32,6 +33,8 @@ const orgId = z.string().min(1);
 const trace = traceContextSchema;
 /** The raw query string as Fastify parsed it: values are strings, or arrays when repeated. */
 const queryParams = z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({});
+/** A route's query string as the gateway received it (Fastify's parse). */
+export type RawQueryParams = Record<string, string | string[]>;
 
 export const listMemoriesRequestSchema = z.object({ orgId, trace, params: queryParams });
 export const getMemoryRequestSchema = z.object({ orgId, trace, id: z.string() });
@@ -154,3 +157,45 @@ export type ContextResponse = z.infer<typeof contextResponseSchema> & { session_
 /** What an `RpcException` carries across the wire: a code of the shared table, safe to show. */
 export const rpcErrorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
 export type RpcErrorPayload = z.infer<typeof rpcErrorSchema>;
+
+/** Each pattern's request schema: what the query service parses every message with. */
+export const QUERY_REQUEST_SCHEMAS = {
+  [QUERY_PATTERNS.listMemories]: listMemoriesRequestSchema,
+  [QUERY_PATTERNS.getMemory]: getMemoryRequestSchema,
+  [QUERY_PATTERNS.deleteMemory]: deleteMemoryRequestSchema,
+  [QUERY_PATTERNS.forget]: forgetRequestSchema,
+  [QUERY_PATTERNS.eraseAgentMemories]: eraseAgentMemoriesRequestSchema,
+  [QUERY_PATTERNS.getErasure]: getErasureRequestSchema,
+  [QUERY_PATTERNS.exportPage]: exportPageRequestSchema,
+  [QUERY_PATTERNS.existingIds]: existingIdsRequestSchema,
+  [QUERY_PATTERNS.searchMemories]: searchMemoriesRequestSchema,
+  [QUERY_PATTERNS.agentMemories]: agentMemoriesRequestSchema,
+  [QUERY_PATTERNS.sessionMemories]: sessionMemoriesRequestSchema,
+  [QUERY_PATTERNS.agentStats]: agentStatsRequestSchema,
+  [QUERY_PATTERNS.agentActivity]: agentActivityRequestSchema,
+  [QUERY_PATTERNS.renderContext]: renderContextRequestSchema,
+} as const satisfies Record<QueryPattern, z.ZodType>;
+
+/** Each pattern's answer. */
+export interface QueryResponses {
+  [QUERY_PATTERNS.listMemories]: MemoryListResponse;
+  [QUERY_PATTERNS.getMemory]: MemoryWire;
+  [QUERY_PATTERNS.deleteMemory]: { deleted: string };
+  [QUERY_PATTERNS.forget]: ErasureReceipt;
+  [QUERY_PATTERNS.eraseAgentMemories]: ErasureReceipt;
+  [QUERY_PATTERNS.getErasure]: ErasureReceipt;
+  [QUERY_PATTERNS.exportPage]: ExportPageResponse;
+  [QUERY_PATTERNS.existingIds]: ExistingIdsResponse;
+  [QUERY_PATTERNS.searchMemories]: SearchResponse;
+  [QUERY_PATTERNS.agentMemories]: MemoryListResponse;
+  [QUERY_PATTERNS.sessionMemories]: MemoryListResponse;
+  [QUERY_PATTERNS.agentStats]: AgentStatsResponse;
+  [QUERY_PATTERNS.agentActivity]: AgentActivityResponse;
+  [QUERY_PATTERNS.renderContext]: ContextResponse;
+}
+
+/** What a caller sends for `P` (the client adds the trace context). */
+export type RequestOf<P extends QueryPattern> = Omit<z.input<(typeof QUERY_REQUEST_SCHEMAS)[P]>, 'trace'>;
+/** What the query service receives for `P`, parsed. */
+export type ParsedRequestOf<P extends QueryPattern> = z.output<(typeof QUERY_REQUEST_SCHEMAS)[P]>;
+export type ResponseOf<P extends QueryPattern> = QueryResponses[P];

@@ -1,93 +1,50 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { type Memtrace, runMemoryTool } from '@memtrace/sdk';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { MEMORY_TOOLS, type Memtrace, type MemoryToolDefinition, type MemoryToolName, runMemoryTool } from '@memtrace/sdk';
 import { z } from 'zod';
 import { callTool, fromMemoryToolResult } from './tool-result.mapper';
-import { agentId, importance, limit, memoryType, metadata, since, tags } from './tool-input.schemas';
+import { agentId, limit, memoryType, since, tags } from './tool-input.schemas';
 
 const READ = { readOnlyHint: true, openWorldHint: false } as const;
 const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false } as const;
 const ERASE = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false } as const;
 
+/** What only MCP shows of upstream's four memory tools; their names, descriptions and arguments are the SDK's. */
+const PRESENTATION: Record<MemoryToolName, { title: string; annotations: ToolAnnotations }> = {
+  memtrace_remember: { title: 'Remember', annotations: WRITE },
+  memtrace_recall: { title: 'Recall', annotations: READ },
+  memtrace_search: { title: 'Search memories', annotations: READ },
+  memtrace_decide: { title: 'Record a decision', annotations: WRITE },
+};
+
 /**
- * Upstream's four memory tools, run by the SDK's `runMemoryTool` (the same execution and argument
- * checks as the OpenAI, Anthropic and Agents SDK adapters). MCP has no binding to a current agent,
- * so `agent_id` is an input (required except for search) and becomes the call's binding.
+ * A memory tool's arguments as the MCP server takes them: the SDK's JSON Schema for a caller with
+ * no agent of its own (`unboundParameters`), as zod. The MCP SDK validates every call with it
+ * (defaults applied, unknown fields refused) and lists it back as JSON Schema in `tools/list`.
+ */
+export function memoryToolInputSchema(definition: MemoryToolDefinition): z.ZodType {
+  return z.fromJSONSchema(definition.unboundParameters as Parameters<typeof z.fromJSONSchema>[0]);
+}
+
+/**
+ * Upstream's four memory tools, defined once in the SDK (`MEMORY_TOOLS`) and run by its
+ * `runMemoryTool` (the same execution and argument checks as the OpenAI, Anthropic and Agents SDK
+ * adapters). MCP has no binding to a current agent, so `agent_id` is an input (required except for
+ * search) and becomes the call's binding; then the list, forget and get tools, which are MCP's own.
  */
 export function registerMemoryTools(server: McpServer, client: Memtrace): void {
   // Search's agent filter is optional: an empty binding is "any agent" (the server reads an empty
   // id as "not given", as upstream did).
-  const run = (name: string, args: { agent_id?: string }) => runMemoryTool(client, { agentId: args.agent_id ?? '' }, name, args).then(fromMemoryToolResult);
-
-  server.registerTool(
-    'memtrace_remember',
-    {
-      title: 'Remember',
-      description: 'Store a memory: something the agent did, observed, learned or decided that is worth recalling later. Keep it to one fact or event.',
-      inputSchema: {
-        agent_id: agentId.describe('The agent the memory belongs to.'),
-        content: z.string().min(1).describe('The memory, in one or two sentences.'),
-        memory_type: memoryType.default('episodic').describe('episodic (what happened), decision, entity (a fact about someone or something) or session.'),
-        event_type: z.string().min(1).default('general').describe('A short label such as "action", "observation", "error".'),
-        session_id: z.string().optional().describe('The session to file it under.'),
-        tags: tags.optional().describe('Labels to filter by later.'),
-        importance: importance.optional().describe('How much this matters, 0 to 1.'),
-        metadata: metadata.optional().describe('Structured details (any JSON object).'),
+  for (const definition of MEMORY_TOOLS) {
+    server.registerTool(
+      definition.name,
+      { ...PRESENTATION[definition.name], description: definition.description, inputSchema: memoryToolInputSchema(definition) },
+      (args) => {
+        const agentId = (args as { agent_id?: string }).agent_id ?? '';
+        return runMemoryTool(client, { agentId }, definition.name, args).then(fromMemoryToolResult);
       },
-      annotations: WRITE,
-    },
-    (args) => run('memtrace_remember', args),
-  );
-
-  server.registerTool(
-    'memtrace_recall',
-    {
-      title: 'Recall',
-      description: "Recall an agent's recent memories, newest first. Always give a time window (since).",
-      inputSchema: {
-        agent_id: agentId.describe('The agent whose memories to recall.'),
-        since: since.default('24h'),
-        session_id: z.string().optional().describe('Only memories of this session.'),
-        memory_type: memoryType.optional().describe('Only memories of this type.'),
-        limit,
-      },
-      annotations: READ,
-    },
-    (args) => run('memtrace_recall', args),
-  );
-
-  server.registerTool(
-    'memtrace_search',
-    {
-      title: 'Search memories',
-      description: 'Search memories by text, type, tags, time window and importance, newest first. Give a time window (since) whenever you can.',
-      inputSchema: {
-        agent_id: agentId.optional().describe('Only this agent\'s memories; all agents of the organisation when omitted.'),
-        content_contains: z.string().optional().describe('Text the memory must contain (literal, case-sensitive).'),
-        memory_types: z.array(memoryType).optional().describe('Any of these types.'),
-        tags: tags.optional(),
-        since: since.optional(),
-        min_importance: importance.optional().describe('Only memories at least this important (0 to 1).'),
-        limit,
-      },
-      annotations: READ,
-    },
-    (args) => run('memtrace_search', args),
-  );
-
-  server.registerTool(
-    'memtrace_decide',
-    {
-      title: 'Record a decision',
-      description: 'Record a decision and why it was made, so this and other agents stay consistent with it.',
-      inputSchema: {
-        agent_id: agentId.describe('The agent that decided.'),
-        decision: z.string().min(1).describe('What was decided.'),
-        reasoning: z.string().min(1).describe('Why.'),
-      },
-      annotations: WRITE,
-    },
-    (args) => run('memtrace_decide', args),
-  );
+    );
+  }
 
   server.registerTool(
     'memtrace_memory_list',

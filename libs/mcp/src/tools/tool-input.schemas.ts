@@ -1,10 +1,7 @@
-import { MAX_TOOL_LIMIT, MEMORY_TYPES, type MemoryType } from '@memtrace/sdk';
+import { DEFAULT_TOOL_LIMIT, MAX_TOOL_LIMIT, MEMORY_TYPES, type MemoryType } from '@memtrace/sdk';
 import { z } from 'zod';
 
 /** Pieces of the tools' input schemas (zod, turned into JSON Schema by the MCP SDK for `tools/list`). */
-
-/** Recall, search and memory_list answer at most this many memories unless asked for more. */
-export const DEFAULT_TOOL_LIMIT = 50;
 
 export const memoryType = z.enum(MEMORY_TYPES as [MemoryType, ...MemoryType[]]);
 
@@ -15,7 +12,5 @@ export const since = z.string().describe('How far back to look: <n>m, <n>h or <n
 export const limit = z.number().int().min(1).max(MAX_TOOL_LIMIT).default(DEFAULT_TOOL_LIMIT).describe(`Maximum memories to return (1–${MAX_TOOL_LIMIT}).`);
 
 export const tags = z.array(z.string()).describe('Whole tags; a memory must carry all of them.');
-
-export const importance = z.number().min(0).max(1);
 
 export const metadata = z.record(z.string(), z.unknown());

@@ -4,7 +4,8 @@ import { MEMORY_TYPES, type MemoryType } from '../types.js';
 
 /**
  * The four memory tools a model can call (remember, recall, search, decide), defined once and
- * adapted to each provider's format by `openai`, `anthropic` and `agents`.
+ * adapted to each provider's format by `openai`, `anthropic` and `agents`; the MCP server
+ * (libs/mcp) serves the same tools from `unboundParameters`.
  */
 
 export const MEMORY_TOOL_NAMES = ['memtrace_remember', 'memtrace_recall', 'memtrace_search', 'memtrace_decide'] as const;
@@ -21,7 +22,16 @@ export interface JsonSchema {
 export interface MemoryToolDefinition {
   name: MemoryToolName;
   description: string;
+  /**
+   * The arguments for tools bound to an agent (`MemoryToolBinding`), as the OpenAI, Anthropic and
+   * Agents SDK adapters send them: `agent_id` is optional and names another agent (shared memory).
+   */
   parameters: JsonSchema;
+  /**
+   * The same arguments for a caller with no agent of its own, such as the MCP server: `agent_id` is
+   * required, except where it only narrows the result (search, which reads every agent without it).
+   */
+  unboundParameters: JsonSchema;
 }
 
 /** Where the tools write and read unless the model names another agent (shared memory). */
@@ -38,80 +48,119 @@ export interface MemoryToolResult {
 
 /** Recall and search return at most this many memories, so one call cannot flood the context window. */
 export const MAX_TOOL_LIMIT = 200;
-const DEFAULT_TOOL_LIMIT = 50;
+export const DEFAULT_TOOL_LIMIT = 50;
+const DEFAULT_RECALL_WINDOW = '24h';
 
-const agentOverride = {
-  type: 'string',
-  description: "Another agent's id, to read or write shared memory. Defaults to this agent.",
-};
 const since = {
   type: 'string',
-  description: 'How far back to look: <n>m, <n>h or <n>d (e.g. "2h", "7d"). Default "24h".',
+  description: 'How far back to look: <n>m, <n>h or <n>d (e.g. "2h", "7d"), or an RFC 3339 time.',
 };
-const limit = { type: 'integer', minimum: 1, maximum: MAX_TOOL_LIMIT, description: `Maximum memories to return (default ${DEFAULT_TOOL_LIMIT}).` };
+const limit = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_TOOL_LIMIT,
+  default: DEFAULT_TOOL_LIMIT,
+  description: `Maximum memories to return, 1 to ${MAX_TOOL_LIMIT} (default ${DEFAULT_TOOL_LIMIT}).`,
+};
 const memoryType = { type: 'string', enum: [...MEMORY_TYPES] };
 const stringList = { type: 'array', items: { type: 'string' } };
+const text = (description: string) => ({ type: 'string', minLength: 1, description });
+const fraction = (description: string) => ({ type: 'number', minimum: 0, maximum: 1, description });
 
-function schema(properties: Record<string, unknown>, required: string[] = []): JsonSchema {
-  return { type: 'object', properties, required, additionalProperties: false };
+/** Whether the caller is bound to an agent (and maybe a session) that the tools default to. */
+type Caller = 'bound' | 'unbound';
+
+/** How a tool takes `agent_id` from a caller without a binding: as the agent it acts for, or as a filter. */
+interface AgentArgument {
+  description: string;
+  filter?: true;
 }
 
-export const MEMORY_TOOLS: readonly MemoryToolDefinition[] = [
+/** The part of a description that is only true with a binding, e.g. " Defaults to the current session." */
+function whenBound(caller: Caller, sentence: string): string {
+  return caller === 'bound' ? ` ${sentence}` : '';
+}
+
+function parameters(caller: Caller, agent: AgentArgument, properties: Record<string, unknown>, required: string[] = []): JsonSchema {
+  if (caller === 'bound') {
+    const agentOverride = { type: 'string', description: "Another agent's id, to read or write shared memory. Defaults to this agent." };
+    return { type: 'object', properties: { ...properties, agent_id: agentOverride }, required, additionalProperties: false };
+  }
+  return {
+    type: 'object',
+    properties: { agent_id: text(agent.description), ...properties },
+    required: agent.filter ? required : ['agent_id', ...required],
+    additionalProperties: false,
+  };
+}
+
+/** The four tools, each with its arguments for either kind of caller: the one definition the adapters and the MCP server share. */
+const TOOLS: ReadonlyArray<{ name: MemoryToolName; description: string; parameters: (caller: Caller) => JsonSchema }> = [
   {
     name: 'memtrace_remember',
-    description:
-      'Store a memory: something you did, observed or learned that is worth recalling later. Keep it to one fact or event.',
-    parameters: schema(
-      {
-        content: { type: 'string', description: 'The memory, in one or two sentences.' },
-        memory_type: { ...memoryType, description: 'episodic (what happened, default), decision, entity (a fact about someone or something) or session.' },
-        event_type: { type: 'string', description: 'A short label such as "action", "observation", "error" (default "general").' },
-        tags: { ...stringList, description: 'Labels to filter by later.' },
-        importance: { type: 'number', minimum: 0, maximum: 1, description: 'How much this matters, 0 to 1.' },
-        metadata: { type: 'object', description: 'Structured details.' },
-        session_id: { type: 'string', description: 'The session to file it under. Defaults to the current session.' },
-        agent_id: agentOverride,
-      },
-      ['content'],
-    ),
+    description: 'Store a memory: something you did, observed or learned that is worth recalling later. Keep it to one fact or event.',
+    parameters: (caller) =>
+      parameters(
+        caller,
+        { description: 'The agent the memory belongs to.' },
+        {
+          content: text('The memory, in one or two sentences.'),
+          memory_type: { ...memoryType, default: 'episodic', description: 'episodic (what happened), decision, entity (a fact about someone or something) or session.' },
+          event_type: { ...text('A short label such as "action", "observation", "error".'), default: 'general' },
+          session_id: { type: 'string', description: `The session to file it under.${whenBound(caller, 'Defaults to the current session.')}` },
+          tags: { ...stringList, description: 'Labels to filter by later.' },
+          importance: fraction('How much this matters, 0 to 1.'),
+          metadata: { type: 'object', description: 'Structured details (any JSON object).' },
+        },
+        ['content'],
+      ),
   },
   {
     name: 'memtrace_recall',
-    description: 'Recall recent memories, newest first. Always give a time window.',
-    parameters: schema({
-      since,
-      limit,
-      memory_type: { ...memoryType, description: 'Only memories of this type.' },
-      session_id: { type: 'string', description: 'Only this session. Defaults to the current session, if any.' },
-      agent_id: agentOverride,
-    }),
+    description: 'Recall recent memories, newest first. Always give a time window (since).',
+    parameters: (caller) =>
+      parameters(
+        caller,
+        { description: 'The agent whose memories to recall.' },
+        {
+          since: { ...since, default: DEFAULT_RECALL_WINDOW },
+          limit,
+          memory_type: { ...memoryType, description: 'Only memories of this type.' },
+          session_id: { type: 'string', description: `Only memories of this session.${whenBound(caller, 'Defaults to the current session, if any.')}` },
+        },
+      ),
   },
   {
     name: 'memtrace_search',
-    description: 'Search memories by text, type, tags, time window and importance, newest first.',
-    parameters: schema({
-      content_contains: { type: 'string', description: 'Text the memory must contain (literal, case-sensitive).' },
-      memory_types: { type: 'array', items: memoryType, description: 'Any of these types.' },
-      tags: { ...stringList, description: 'Memories carrying all of these tags.' },
-      since,
-      min_importance: { type: 'number', minimum: 0, maximum: 1 },
-      limit,
-      agent_id: agentOverride,
-    }),
+    description: 'Search memories by text, type, tags, time window and importance, newest first. Give a time window (since) whenever you can.',
+    parameters: (caller) =>
+      parameters(
+        caller,
+        { description: "Only this agent's memories; all agents of the organisation when omitted.", filter: true },
+        {
+          content_contains: { type: 'string', description: 'Text the memory must contain (literal, case-sensitive).' },
+          memory_types: { type: 'array', items: memoryType, description: 'Any of these types.' },
+          tags: { ...stringList, description: 'Memories carrying all of these tags.' },
+          since,
+          min_importance: fraction('Only memories at least this important (0 to 1).'),
+          limit,
+        },
+      ),
   },
   {
     name: 'memtrace_decide',
     description: 'Record a decision you made and why, so you and other agents can stay consistent with it.',
-    parameters: schema(
-      {
-        decision: { type: 'string', description: 'What was decided.' },
-        reasoning: { type: 'string', description: 'Why.' },
-        agent_id: agentOverride,
-      },
-      ['decision', 'reasoning'],
-    ),
+    parameters: (caller) =>
+      parameters(caller, { description: 'The agent that decided.' }, { decision: text('What was decided.'), reasoning: text('Why.') }, ['decision', 'reasoning']),
   },
 ];
+
+export const MEMORY_TOOLS: readonly MemoryToolDefinition[] = TOOLS.map((tool) => ({
+  name: tool.name,
+  description: tool.description,
+  parameters: tool.parameters('bound'),
+  unboundParameters: tool.parameters('unbound'),
+}));
 
 export function isMemoryToolName(name: string): name is MemoryToolName {
   return (MEMORY_TOOL_NAMES as readonly string[]).includes(name);
@@ -169,7 +218,7 @@ async function dispatch(client: Memtrace, binding: MemoryToolBinding, name: stri
         agent_id: agentId,
         session_id: optionalString(input, 'session_id') ?? binding.sessionId,
         memory_type: optionalMemoryType(input.memory_type),
-        since: optionalString(input, 'since') ?? '24h',
+        since: optionalString(input, 'since') ?? DEFAULT_RECALL_WINDOW,
         limit: toolLimit(input),
         order: 'desc',
       });

@@ -1,13 +1,12 @@
 import { decode } from '@msgpack/msgpack';
-import { aMemory } from '../testing/memory-record.fixture';
-import { markedColumns, readMarked } from '../testing/msgpack-markers';
+import { markedColumns, memoryRecord, readMarked } from '@memtrace/testing';
 import { toMemoryColumns } from '../schema/memory-row.mapper';
 import { MEMORY_COLUMN_NAMES } from '../schema/memory.columns';
 import { encodeArcColumns } from './arc-msgpack.encoder';
 
 describe('encodeArcColumns', () => {
   it('produces the columnar {m, columns} payload a standard decoder reads back', () => {
-    const records = [aMemory({ importance: 1, tags: ['a', 'b'], metadata: { k: 'v' } }), aMemory({ content: 'héllo 😀', importance: 0.25 })];
+    const records = [memoryRecord({ importance: 1, tags: ['a', 'b'], metadata: { k: 'v' } }), memoryRecord({ content: 'héllo 😀', importance: 0.25 })];
     const decoded = decode(encodeArcColumns('memories', toMemoryColumns(records)), { useBigInt64: true }) as { m: string; columns: Record<string, unknown[]> };
 
     expect(decoded.m).toBe('memories');
@@ -20,7 +19,7 @@ describe('encodeArcColumns', () => {
   });
 
   it('types every column by declaration: time int64, importance float64 even when integral, text str', () => {
-    const records = [0, 1, -0, 0.5, 3].map((importance) => aMemory({ importance }));
+    const records = [0, 1, -0, 0.5, 3].map((importance) => memoryRecord({ importance }));
     const columns = markedColumns(readMarked(encodeArcColumns('memories', toMemoryColumns(records))));
 
     expect(columns.get('importance')!.map((v) => v.marker)).toEqual([0xcb, 0xcb, 0xcb, 0xcb, 0xcb]);
@@ -34,7 +33,7 @@ describe('encodeArcColumns', () => {
 
   it('sizes string headers for the worst case and still writes the exact UTF-8 bytes', () => {
     const contents = ['', 'x'.repeat(10), 'é'.repeat(20), 'a'.repeat(300), '😀'.repeat(20_000)];
-    const records = contents.map((content) => aMemory({ content }));
+    const records = contents.map((content) => memoryRecord({ content }));
     const columns = markedColumns(readMarked(encodeArcColumns('memories', toMemoryColumns(records))));
 
     const content = columns.get('content')!;
@@ -44,9 +43,9 @@ describe('encodeArcColumns', () => {
   });
 
   it('uses array16 and array32 headers for large batches', () => {
-    const small = markedColumns(readMarked(encodeArcColumns('m', toMemoryColumns(Array.from({ length: 20 }, () => aMemory())))));
+    const small = markedColumns(readMarked(encodeArcColumns('m', toMemoryColumns(Array.from({ length: 20 }, () => memoryRecord())))));
     expect(small.get('id')).toHaveLength(20);
-    const large = encodeArcColumns('m', toMemoryColumns(Array.from({ length: 70_000 }, () => aMemory({ content: '' }))));
+    const large = encodeArcColumns('m', toMemoryColumns(Array.from({ length: 70_000 }, () => memoryRecord({ content: '' }))));
     const columns = readMarked(large);
     const columnsMap = 'entries' in columns ? columns.entries[1][1] : undefined;
     const timeArray = columnsMap && 'entries' in columnsMap ? columnsMap.entries[0][1] : undefined;

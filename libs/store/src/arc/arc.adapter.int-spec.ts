@@ -1,8 +1,7 @@
 import type { MemoryRecord } from '@memtrace/contracts';
 import { encode } from '@msgpack/msgpack';
-import { startArcDouble, type ArcDoubleHandle } from '@memtrace/testing';
+import { type ArcDoubleHandle, BASE_US, memoryRecord, startArcDouble } from '@memtrace/testing';
 import { StoreUnavailableError } from '../port/store.exception';
-import { aMemory, BASE_US } from '../testing/memory-record.fixture';
 import { ArcMemoryStore } from './arc.adapter';
 
 /*
@@ -30,9 +29,9 @@ describe('ArcMemoryStore against the Arc double', () => {
   it('round-trips every field, keeping importance a float when the first value is integral', async () => {
     const store = storeFor('roundtrip');
     const records = [
-      aMemory({ importance: 1, metadata: { reasoning: "it's cheaper", n: [1, 2] }, tags: ['go', 'db'], memoryType: 'decision', parentId: 'p' }),
-      aMemory({ importance: 0.25, content: "quotes ' \\ and 😀", sessionId: '' }),
-      aMemory({ importance: 0.75, timeUs: BASE_US + 123_456 }),
+      memoryRecord({ importance: 1, metadata: { reasoning: "it's cheaper", n: [1, 2] }, tags: ['go', 'db'], memoryType: 'decision', parentId: 'p' }),
+      memoryRecord({ importance: 0.25, content: "quotes ' \\ and 😀", sessionId: '' }),
+      memoryRecord({ importance: 0.75, timeUs: BASE_US + 123_456 }),
     ];
     await writeAndFlush(store, records);
     const back = await store.query({ filter: { orgId: 'org_a' }, order: 'asc', limit: 10 });
@@ -41,7 +40,7 @@ describe('ArcMemoryStore against the Arc double', () => {
 
   it('confirms visibility only after Arc flushes its buffer', async () => {
     const store = storeFor('confirm');
-    const batch = [aMemory(), aMemory(), aMemory()];
+    const batch = [memoryRecord(), memoryRecord(), memoryRecord()];
     const [minUs, maxUs] = [batch[0].timeUs, batch[2].timeUs];
     await store.write(batch);
     expect(await store.findVisibleIds('org_a', batch.map((r) => r.id), minUs, maxUs)).toEqual(new Set());
@@ -59,8 +58,8 @@ describe('ArcMemoryStore against the Arc double', () => {
 
   it("filters, counts and pages with SQL that passes Arc's validator, hostile values included", async () => {
     const store = storeFor('filters');
-    const hostile = aMemory({ content: "SET x = 1; -- LOAD 'y' /* CALL z */ read_parquet('/etc')", tags: ["it's", 'a%b'], memoryType: 'entity' });
-    const plain = [aMemory({ tags: ['golang'] }), aMemory({ tags: ['go'], memoryType: 'decision' }), aMemory({ orgId: 'org_b' })];
+    const hostile = memoryRecord({ content: "SET x = 1; -- LOAD 'y' /* CALL z */ read_parquet('/etc')", tags: ["it's", 'a%b'], memoryType: 'entity' });
+    const plain = [memoryRecord({ tags: ['golang'] }), memoryRecord({ tags: ['go'], memoryType: 'decision' }), memoryRecord({ orgId: 'org_b' })];
     await writeAndFlush(store, [hostile, ...plain]);
 
     expect(await store.query({ filter: { orgId: 'org_a', contentContains: 'SET x = 1; -- LOAD' }, order: 'asc', limit: 5 })).toEqual([hostile]);
@@ -77,9 +76,9 @@ describe('ArcMemoryStore against the Arc double', () => {
     const HOUR = 3_600_000_000;
     const start = BASE_US - (BASE_US % HOUR);
     const rows = [
-      aMemory({ timeUs: start + HOUR - 400_000, eventType: 'error' }), // 12:59:59.6 stays in 12:00
-      aMemory({ timeUs: start + HOUR - 1, memoryType: 'decision' }),
-      aMemory({ timeUs: start + HOUR }),
+      memoryRecord({ timeUs: start + HOUR - 400_000, eventType: 'error' }), // 12:59:59.6 stays in 12:00
+      memoryRecord({ timeUs: start + HOUR - 1, memoryType: 'decision' }),
+      memoryRecord({ timeUs: start + HOUR }),
     ];
     await writeAndFlush(store, rows);
     expect(await store.countByBucket({ orgId: 'org_a' }, HOUR)).toEqual([
@@ -91,15 +90,15 @@ describe('ArcMemoryStore against the Arc double', () => {
   });
 
   it('keeps databases apart through x-arc-database', async () => {
-    await writeAndFlush(storeFor('tenant_one'), [aMemory()]);
+    await writeAndFlush(storeFor('tenant_one'), [memoryRecord()]);
     expect(await storeFor('tenant_two').count({ orgId: 'org_a' })).toBe(0);
     expect(await storeFor('tenant_one').count({ orgId: 'org_a' })).toBe(1);
   });
 
   it('deletes flushed rows with an admin token', async () => {
     const writer = storeFor('deletes');
-    const keep = aMemory({ agentId: 'keep' });
-    await writeAndFlush(writer, [aMemory({ agentId: 'gone' }), aMemory({ agentId: 'gone' }), keep]);
+    const keep = memoryRecord({ agentId: 'keep' });
+    await writeAndFlush(writer, [memoryRecord({ agentId: 'gone' }), memoryRecord({ agentId: 'gone' }), keep]);
     expect(await storeFor('deletes', 'tok-admin').delete({ orgId: 'org_a', agentId: 'gone' })).toBe(2);
     expect((await writer.query({ filter: { orgId: 'org_a' }, order: 'asc', limit: 10 })).map((r) => r.id)).toEqual([keep.id]);
   });
@@ -115,11 +114,11 @@ describe('ArcMemoryStore against the Arc double', () => {
     const store = storeFor('faults');
     try {
       await arc.setFaults({ failWritesRatio: 1, failQueriesRatio: 1 });
-      await expect(store.write([aMemory()])).rejects.toThrow(StoreUnavailableError);
+      await expect(store.write([memoryRecord()])).rejects.toThrow(StoreUnavailableError);
       await expect(store.count({ orgId: 'org_a' })).rejects.toThrow(StoreUnavailableError);
       await arc.setFaults({ failWritesRatio: 0, failQueriesRatio: 0, down: true });
       await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
-      await expect(store.write([aMemory()])).rejects.toThrow(StoreUnavailableError);
+      await expect(store.write([memoryRecord()])).rejects.toThrow(StoreUnavailableError);
     } finally {
       await arc.setFaults({ failWritesRatio: 0, failQueriesRatio: 0, down: false });
     }

@@ -1,10 +1,8 @@
 import { decode } from '@msgpack/msgpack';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { arcQueryError, arcRows, BASE_US, FakeArcServer, markedColumns, memoryRecord, readMarked } from '@memtrace/testing';
 import { StoreRefusedError, StoreRejectedError, StoreUnavailableError } from '../port/store.exception';
-import { arcQueryError, arcRows, FakeArcServer } from '../testing/fake-arc.server';
-import { aMemory, BASE_US } from '../testing/memory-record.fixture';
-import { markedColumns, readMarked } from '../testing/msgpack-markers';
 import { ArcMemoryStore } from './arc.adapter';
 
 describe('ArcMemoryStore (against a recording HTTP server)', () => {
@@ -19,7 +17,7 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
   describe('write', () => {
     it('posts typed columnar msgpack with the database header and bearer token', async () => {
       arc.reply({ status: 204 });
-      const records = [aMemory({ importance: 1 }), aMemory({ importance: 0.5, tags: ['a', 'b'] })];
+      const records = [memoryRecord({ importance: 1 }), memoryRecord({ importance: 0.5, tags: ['a', 'b'] })];
       await store.write(records);
 
       const [req] = arc.requests;
@@ -39,13 +37,13 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
     it('sends no Authorization header without a token', async () => {
       const open = new ArcMemoryStore({ url: arc.url, database: 'org_db', measurement: 'memories' });
       arc.reply({ status: 204 }, { status: 200, body: { status: 'ok' } });
-      await open.write([aMemory()]);
+      await open.write([memoryRecord()]);
       await store.ping();
       expect(arc.requests.map((r) => r.headers.authorization)).toEqual([undefined, undefined]);
     });
 
     it('refuses times Arc would not read as µs, without sending anything', async () => {
-      await expect(store.write([aMemory({ timeUs: 1_700_000_000_000 })])).rejects.toThrow(StoreRejectedError);
+      await expect(store.write([memoryRecord({ timeUs: 1_700_000_000_000 })])).rejects.toThrow(StoreRejectedError);
       expect(arc.requests).toHaveLength(0);
     });
 
@@ -60,7 +58,7 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
       [404, { error: 'Cannot POST /api/v1/write/msgpack' }, StoreRefusedError],
     ])('maps HTTP %s to the right error, keeping the status and (as detail only) the message', async (status, body, type) => {
       arc.reply({ status, body });
-      const failure = store.write([aMemory()]);
+      const failure = store.write([memoryRecord()]);
       await expect(failure).rejects.toThrow(type);
       await expect(failure).rejects.toMatchObject({
         status,
@@ -71,7 +69,7 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
 
     it.each([408, 429, 500, 502, 503, 504])('keeps HTTP %s retryable without bound (unavailable, not refused)', async (status) => {
       arc.reply({ status, body: { error: 'busy' } });
-      const failure = store.write([aMemory()]);
+      const failure = store.write([memoryRecord()]);
       await expect(failure).rejects.toThrow(StoreUnavailableError);
       await expect(failure).rejects.not.toThrow(StoreRefusedError);
     });
@@ -79,7 +77,7 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
 
   describe('query', () => {
     it('posts the SQL as JSON and maps rows by column name, whatever their order', async () => {
-      const m = aMemory({ metadata: { k: 1 }, tags: ['go'], timeUs: BASE_US + 120 });
+      const m = memoryRecord({ metadata: { k: 1 }, tags: ['go'], timeUs: BASE_US + 120 });
       const columns = ['importance', 'content', 'time', 'parent_id', 'id', 'tags_csv', 'org_id', 'metadata_json', 'agent_id', 'session_id', 'memory_type', 'event_type', 'dedup_key'];
       const values: Record<string, unknown> = {
         importance: m.importance, content: m.content, time: '2026-08-20T12:00:00.00012Z', parent_id: m.parentId, id: m.id, tags_csv: 'go',
@@ -183,7 +181,7 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
     it('reuses connections across requests (keep-alive)', async () => {
       for (let i = 0; i < 3; i++) arc.reply({ status: 204 }, { status: 200, body: arcRows(['cnt'], [[1]]) });
       for (let i = 0; i < 3; i++) {
-        await store.write([aMemory()]);
+        await store.write([memoryRecord()]);
         await store.count({ orgId: 'org_a' });
       }
       // undici may open a second socket while the first is being released, never one per request.
@@ -234,7 +232,7 @@ describe('ArcMemoryStore (against a recording HTTP server)', () => {
       await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
       try {
         const viaRedirect = new ArcMemoryStore({ url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`, database: 'db', measurement: 'memories', token, log });
-        const error = await viaRedirect.write([aMemory()]).catch((e: unknown) => e);
+        const error = await viaRedirect.write([memoryRecord()]).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(StoreRefusedError);
         expect(error).toMatchObject({ status: 307, detail: expect.stringContaining(`redirects to ${target.url}/latest/meta-data`) });
         expect(tenantVisible(error)).not.toContain(target.url);

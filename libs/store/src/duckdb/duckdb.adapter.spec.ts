@@ -2,8 +2,8 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BASE_US, memoryRecord } from '@memtrace/testing';
 import { StoreRejectedError, StoreUnavailableError } from '../port/store.exception';
-import { aMemory, BASE_US } from '../testing/memory-record.fixture';
 import { DuckDbMemoryStore } from './duckdb.adapter';
 import { COLUMN_DDL } from './duckdb-chunk.mapper';
 
@@ -28,8 +28,8 @@ describe('DuckDbMemoryStore', () => {
   it('gives back exactly what it was given, every field', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
     const written = [
-      aMemory({ metadata: { reasoning: "it's faster", nested: { n: [1, 2] } }, tags: ['go', 'db'], importance: 1, memoryType: 'decision', parentId: 'p1', dedupKey: 'a'.repeat(32) }),
-      aMemory({ content: "quotes ' and \\ and 😀", importance: 0, sessionId: '' }),
+      memoryRecord({ metadata: { reasoning: "it's faster", nested: { n: [1, 2] } }, tags: ['go', 'db'], importance: 1, memoryType: 'decision', parentId: 'p1', dedupKey: 'a'.repeat(32) }),
+      memoryRecord({ content: "quotes ' and \\ and 😀", importance: 0, sessionId: '' }),
     ];
     await store.write(written);
     expect(await store.query({ filter: { orgId: 'org_a' }, order: 'asc', limit: 10 })).toEqual(written);
@@ -39,7 +39,7 @@ describe('DuckDbMemoryStore', () => {
   it('appends large batches through several data chunks, in one transaction, with the declared column types', async () => {
     const path = join(dir, 'chunks.duckdb');
     const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
-    const batch = Array.from({ length: 5000 }, (_, i) => aMemory({ timeUs: BASE_US + i, importance: i % 2 }));
+    const batch = Array.from({ length: 5000 }, (_, i) => memoryRecord({ timeUs: BASE_US + i, importance: i % 2 }));
     await store.write(batch);
     expect(await store.count({ orgId: 'org_a', sinceUs: BASE_US - 1, untilUs: BASE_US + 5000 })).toBe(5000);
     const [first] = await store.query({ filter: { orgId: 'org_a', sinceUs: BASE_US - 1 }, order: 'asc', limit: 1 });
@@ -53,7 +53,7 @@ describe('DuckDbMemoryStore', () => {
 
   it('keeps data across reopen of a file', async () => {
     const path = join(dir, 'reopen.duckdb');
-    const m = aMemory();
+    const m = memoryRecord();
     const first = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
     await first.write([m]);
     await first.close();
@@ -70,7 +70,7 @@ describe('DuckDbMemoryStore', () => {
 
   it('writes nothing of a batch holding an unstorable record', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
-    const batch = Array.from({ length: 3000 }, () => aMemory());
+    const batch = Array.from({ length: 3000 }, () => memoryRecord());
     batch[2500] = { ...batch[2500], importance: NaN };
     await expect(store.write(batch)).rejects.toThrow(StoreRejectedError);
     expect(await store.count({ orgId: 'org_a' })).toBe(0);
@@ -82,7 +82,7 @@ describe('DuckDbMemoryStore', () => {
     await inspect(path, `CREATE TABLE memories (${COLUMN_DDL}, CHECK (content <> 'boom'))`);
     const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
     // Past the appender's own auto-flush threshold (100 chunks), so only the transaction keeps it whole.
-    const batch = Array.from({ length: 210_000 }, () => aMemory({ content: '' }));
+    const batch = Array.from({ length: 210_000 }, () => memoryRecord({ content: '' }));
     batch[209_000] = { ...batch[209_000], content: 'boom' };
     await expect(store.write(batch)).rejects.toThrow(StoreRejectedError);
     expect(await store.count({ orgId: 'org_a' })).toBe(0);
@@ -103,7 +103,7 @@ describe('DuckDbMemoryStore', () => {
       expect(store.writesVisibleOnCommit).toBe(true);
       let written = 0;
       for (let i = 0; i < 200; i++) {
-        const batch = Array.from({ length: 1 + (i % 7) * 50 }, (_, j) => aMemory({ timeUs: BASE_US + written + j }));
+        const batch = Array.from({ length: 1 + (i % 7) * 50 }, (_, j) => memoryRecord({ timeUs: BASE_US + written + j }));
         await store.write(batch);
         written += batch.length;
         const last = batch[batch.length - 1];
@@ -119,9 +119,9 @@ describe('DuckDbMemoryStore', () => {
       const path = join(dir, 'recover.duckdb');
       await inspect(path, `CREATE TABLE memories (${COLUMN_DDL}, CHECK (content <> 'boom'))`);
       const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
-      const good = () => Array.from({ length: 10 }, () => aMemory());
+      const good = () => Array.from({ length: 10 }, () => memoryRecord());
       // Two data chunks, the bad row in the second: DuckDB refuses it when the appender flushes.
-      const poisoned = () => Array.from({ length: 3000 }, (_, i) => aMemory({ content: i === 2500 ? 'boom' : 'fine' }));
+      const poisoned = () => Array.from({ length: 3000 }, (_, i) => memoryRecord({ content: i === 2500 ? 'boom' : 'fine' }));
 
       await expect(store.write(poisoned())).rejects.toThrow(StoreRejectedError); // the appender's first write
       expect(await store.count({ orgId: 'org_a' })).toBe(0);
@@ -144,11 +144,11 @@ describe('DuckDbMemoryStore', () => {
     it('closes with its appender: the file holds every row, a second close is harmless, later calls are refused', async () => {
       const path = join(dir, 'close.duckdb');
       const store = await DuckDbMemoryStore.open({ path, measurement: 'memories' });
-      await store.write([aMemory(), aMemory()]);
-      await store.write([aMemory()]);
+      await store.write([memoryRecord(), memoryRecord()]);
+      await store.write([memoryRecord()]);
       await Promise.all([store.close(), store.close()]);
       await store.close();
-      await expect(store.write([aMemory()])).rejects.toThrow(StoreUnavailableError);
+      await expect(store.write([memoryRecord()])).rejects.toThrow(StoreUnavailableError);
       await expect(store.count({ orgId: 'org_a' })).rejects.toThrow(StoreUnavailableError);
       const [{ n }] = await inspect(path, 'SELECT count(*) AS n FROM memories');
       expect(n).toBe(3n);
@@ -157,7 +157,7 @@ describe('DuckDbMemoryStore', () => {
 
   it('counts a row stored twice (a retried batch) as one memory', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
-    const batch = [aMemory({ memoryType: 'decision' }), aMemory({ memoryType: 'entity' })];
+    const batch = [memoryRecord({ memoryType: 'decision' }), memoryRecord({ memoryType: 'entity' })];
     await store.write(batch);
     await store.write(batch);
     expect(await store.query({ filter: { orgId: 'org_a' }, order: 'asc', limit: 10 })).toHaveLength(4);
@@ -171,12 +171,12 @@ describe('DuckDbMemoryStore', () => {
     const HOUR = 3_600_000_000;
     const start = BASE_US - (BASE_US % HOUR); // 12:00:00 UTC
     const rows = [
-      aMemory({ timeUs: start }), // the first µs of the 12:00 bucket
-      aMemory({ timeUs: start + HOUR - 400_000, eventType: 'error' }), // 12:59:59.6: still 12:00 (Arc's time_bucket would round it up)
-      aMemory({ timeUs: start + HOUR - 1, memoryType: 'decision' }),
-      aMemory({ timeUs: start + HOUR, eventType: 'error' }),
-      aMemory({ timeUs: start + 3 * HOUR + 5, memoryType: 'entity', agentId: 'other' }),
-      aMemory({ timeUs: start + HOUR, orgId: 'org_b' }),
+      memoryRecord({ timeUs: start }), // the first µs of the 12:00 bucket
+      memoryRecord({ timeUs: start + HOUR - 400_000, eventType: 'error' }), // 12:59:59.6: still 12:00 (Arc's time_bucket would round it up)
+      memoryRecord({ timeUs: start + HOUR - 1, memoryType: 'decision' }),
+      memoryRecord({ timeUs: start + HOUR, eventType: 'error' }),
+      memoryRecord({ timeUs: start + 3 * HOUR + 5, memoryType: 'entity', agentId: 'other' }),
+      memoryRecord({ timeUs: start + HOUR, orgId: 'org_b' }),
     ];
     await store.write(rows);
     await store.write(rows.slice(0, 2)); // a retried batch
@@ -196,10 +196,10 @@ describe('DuckDbMemoryStore', () => {
 
   it('counts by type, confirms visible ids within a time range, and deletes within an org', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'events' });
-    const a = aMemory({ memoryType: 'decision' });
-    const b = aMemory({ memoryType: 'decision' });
-    const c = aMemory({ memoryType: 'entity' });
-    const other = aMemory({ orgId: 'org_b', memoryType: 'decision' });
+    const a = memoryRecord({ memoryType: 'decision' });
+    const b = memoryRecord({ memoryType: 'decision' });
+    const c = memoryRecord({ memoryType: 'entity' });
+    const other = memoryRecord({ orgId: 'org_b', memoryType: 'decision' });
     await store.write([a, b, c, other]);
 
     expect(await store.countByType({ orgId: 'org_a' })).toEqual({ decision: 2, entity: 1 });
@@ -213,7 +213,7 @@ describe('DuckDbMemoryStore', () => {
 
   it('serialises concurrent writes and reads on its connection', async () => {
     const store = await DuckDbMemoryStore.open({ path: ':memory:', measurement: 'memories' });
-    const batches = Array.from({ length: 8 }, () => Array.from({ length: 300 }, () => aMemory()));
+    const batches = Array.from({ length: 8 }, () => Array.from({ length: 300 }, () => memoryRecord()));
     await Promise.all(batches.flatMap((batch) => [store.write(batch), store.count({ orgId: 'org_a' })]));
     expect(await store.count({ orgId: 'org_a' })).toBe(2400);
     await store.close();
@@ -225,7 +225,7 @@ describe('DuckDbMemoryStore', () => {
     await expect(store.query({ filter: { orgId: '' }, order: 'asc', limit: 1 })).rejects.toThrow(StoreRejectedError);
     await store.close();
     await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
-    await expect(store.write([aMemory()])).rejects.toThrow(StoreUnavailableError);
+    await expect(store.write([memoryRecord()])).rejects.toThrow(StoreUnavailableError);
   });
 
   it('refuses an invalid measurement before opening anything', async () => {

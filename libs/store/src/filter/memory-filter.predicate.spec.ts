@@ -1,8 +1,8 @@
-import { aMemory, BASE_US } from '../testing/memory-record.fixture';
+import { BASE_US, memoryRecord } from '@memtrace/testing';
 import { compareCodePoints, compareRecords, matchesFilter } from './memory-filter.predicate';
 
 describe('matchesFilter', () => {
-  const m = aMemory({ orgId: 'org_a', tags: ['golang', 'db'], content: 'Chose 100% Postgres', importance: 0.5, timeUs: BASE_US });
+  const m = memoryRecord({ orgId: 'org_a', tags: ['golang', 'db'], content: 'Chose 100% Postgres', importance: 0.5, timeUs: BASE_US });
 
   it('never matches another org', () => {
     expect(matchesFilter(m, { orgId: 'org_a' })).toBe(true);
@@ -46,9 +46,9 @@ describe('matchesFilter', () => {
 
 describe('compareRecords', () => {
   it('orders by time, then id, in either direction', () => {
-    const a = aMemory({ timeUs: 1, id: 'b' });
-    const b = aMemory({ timeUs: 2, id: 'a' });
-    const c = aMemory({ timeUs: 2, id: 'c' });
+    const a = memoryRecord({ timeUs: 1, id: 'b' });
+    const b = memoryRecord({ timeUs: 2, id: 'a' });
+    const c = memoryRecord({ timeUs: 2, id: 'c' });
     expect([c, a, b].sort(compareRecords('asc'))).toEqual([a, b, c]);
     expect([a, c, b].sort(compareRecords('desc'))).toEqual([c, b, a]);
   });

@@ -1,7 +1,7 @@
 import { MEMORY_TYPES, type MemoryFilter, type MemoryRecord, type SortOrder } from '@memtrace/contracts';
 import fc from 'fast-check';
+import { BASE_US } from '@memtrace/testing';
 import { DuckDbMemoryStore } from '../duckdb/duckdb.adapter';
-import { BASE_US } from '../testing/memory-record.fixture';
 import { countRecordsByBucket } from './bucket-count.util';
 import { normalizeFilterText } from './filter-text.util';
 import { compareRecords, matchesFilter } from './memory-filter.predicate';

@@ -1,11 +1,11 @@
+import { BASE_US, memoryRecord } from '@memtrace/testing';
 import { StoreRejectedError } from '../port/store.exception';
-import { aMemory, BASE_US } from '../testing/memory-record.fixture';
 import { fromStoredRow, toMemoryColumns } from './memory-row.mapper';
 
 describe('memory-row mapper', () => {
   it('lays a batch out column by column, metadata as JSON text ({} for null) and tags as CSV', () => {
-    const a = aMemory({ metadata: { reason: 'x', n: 1 }, tags: ['go', 'db'], importance: 1 });
-    const b = aMemory({ metadata: null, tags: [] });
+    const a = memoryRecord({ metadata: { reason: 'x', n: 1 }, tags: ['go', 'db'], importance: 1 });
+    const b = memoryRecord({ metadata: null, tags: [] });
     const columns = toMemoryColumns([a, b]);
     expect(columns.time).toEqual([a.timeUs, b.timeUs]);
     expect(columns.id).toEqual([a.id, b.id]);
@@ -66,7 +66,7 @@ describe('memory-row mapper', () => {
     ['array metadata', { metadata: [] as unknown as Record<string, unknown> }],
     ['unserialisable metadata', { metadata: { n: 1n } }],
   ])('refuses to store %s, naming the index', (_, override) => {
-    expect(() => toMemoryColumns([aMemory(), aMemory(override)])).toThrow(StoreRejectedError);
-    expect(() => toMemoryColumns([aMemory(), aMemory(override)])).toThrow(/index 1/);
+    expect(() => toMemoryColumns([memoryRecord(), memoryRecord(override)])).toThrow(StoreRejectedError);
+    expect(() => toMemoryColumns([memoryRecord(), memoryRecord(override)])).toThrow(/index 1/);
   });
 });

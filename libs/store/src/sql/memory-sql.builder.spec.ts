@@ -1,8 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { MemoryFilter } from '@memtrace/contracts';
 import fc from 'fast-check';
+import { BASE_US } from '@memtrace/testing';
 import { StoreRejectedError } from '../port/store.exception';
-import { BASE_US } from '../testing/memory-record.fixture';
 import { isValidMeasurement } from './measurement-name.util';
 import { MemorySqlBuilder } from './memory-sql.builder';
 

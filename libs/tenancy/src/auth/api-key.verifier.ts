@@ -34,7 +34,7 @@ export class ApiKeyVerifier {
     @Inject(LOGGER) private readonly logger: Logger,
     bus: InvalidationBus,
   ) {
-    this.cache = new TtlCache(config.auth.cacheTtlMs);
+    this.cache = new TtlCache(config.catalogCache.ttlMs);
     bus.on((event) => {
       this.metrics.cacheInvalidations.inc({ kind: event.kind });
       if (event.kind === 'api-key') this.cache.delete(event.keyHash);

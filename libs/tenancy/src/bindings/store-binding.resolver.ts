@@ -41,7 +41,7 @@ export class StoreBindingResolver {
     @Inject(LOGGER) private readonly logger: Logger,
     bus: InvalidationBus,
   ) {
-    this.cache = new TtlCache(config.auth.cacheTtlMs);
+    this.cache = new TtlCache(config.catalogCache.ttlMs);
     bus.on((event) => {
       if (event.kind === 'binding' || event.kind === 'org') this.forget(event.orgId);
       else if (event.kind === 'all') this.forget(null);

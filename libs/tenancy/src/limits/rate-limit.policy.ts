@@ -30,7 +30,7 @@ export class RateLimitPolicy {
     private readonly redis: RedisService,
     bus: InvalidationBus,
   ) {
-    this.cache = new TtlCache(config.auth.cacheTtlMs);
+    this.cache = new TtlCache(config.catalogCache.ttlMs);
     bus.on((event) => {
       if (event.kind === 'limits' || event.kind === 'org') this.cache.delete(event.orgId);
       else if (event.kind === 'all') this.cache.clear();
