@@ -37,12 +37,13 @@ const RECALL_PARAMS = { since: '24h', limit: '50' };
 const CONTEXT_BODY = { since: '24h', max_tokens: 4000 };
 
 const dist = (path) => require(join(root, 'dist', path));
-const { MemorySqlBuilder, HotTier } = dist('libs/store/src');
+const { MemorySqlBuilder } = dist('libs/store/src');
+const { HotTier } = dist('libs/ingest/src');
 // The embedded store is loaded on demand by the store registry, so it is not in the library's index.
 const { DUCKDB_SESSION_SETTINGS, DuckDbMemoryStore } = dist('libs/store/src/duckdb/duckdb.adapter');
 const { parseListMemoriesQuery } = dist('apps/query/src/memories/list-memories.parser');
 const { parseAgentContextRequest } = dist('apps/query/src/context/context-request.parser');
-const { readScopeNow } = dist('apps/query/src/filters/read-scope.util');
+const { readScopeNow } = dist('apps/query/src/request-parsing/read-scope.util');
 const { ContextRenderer } = dist('apps/query/src/context/context.renderer');
 const { freePort } = dist('libs/testing/src/test-env');
 const { DuckDBInstance } = require('@duckdb/node-api');

@@ -59,13 +59,17 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
 
   it('kill -9 of the worker mid-batch, then a restart: every acknowledged memory is stored, duplicates share an id', async () => {
     await stack.arc.setFaults({ slowMs: 400 });
-    const load = writeLoad(gateways, stack.key, 300, 'crash');
-    // The store answers in 400 ms: once this worker reports a batch open, the kill lands inside it.
-    await waitFor(async () => (await batchesInFlight(worker)) > 0, 30_000, 'a batch open in the worker');
-    worker.child.kill('SIGKILL');
+    let load: ReturnType<typeof writeLoad>;
+    try {
+      load = writeLoad(gateways, stack.key, 300, 'crash');
+      // The store answers in 400 ms: once this worker reports a batch open, the kill lands inside it.
+      await waitFor(async () => (await batchesInFlight(worker)) > 0, 30_000, 'a batch open in the worker');
+      worker.child.kill('SIGKILL');
+    } finally {
+      await stack.arc.setFaults({ slowMs: 0 });
+    }
     const acked = (await load).filter((w) => w.status === 201);
     expect(acked).toHaveLength(300);
-    await stack.arc.setFaults({ slowMs: 0 });
     worker = await stack.spawn('ingest-worker');
     const rows = await waitForAcknowledged(stack, acked);
     expectOneIdPerContent(rows);
@@ -145,10 +149,14 @@ describe('durable ingest: gateways → per-org BullMQ queue → ingest worker �
     const victim = await stack.spawn('ingest-worker');
     // A slow store keeps batches open long enough that the SIGTERM lands inside one of the victim's.
     await stack.arc.setFaults({ slowMs: 300 });
-    const load = writeLoad(gateways, stack.key, 300, 'worker-sigterm');
-    await waitFor(async () => (await batchesInFlight(victim)) > 0, 30_000, 'a batch open in the victim');
-    expect(await victim.stop()).toBe(0);
-    await stack.arc.setFaults({ slowMs: 0 });
+    let load: ReturnType<typeof writeLoad>;
+    try {
+      load = writeLoad(gateways, stack.key, 300, 'worker-sigterm');
+      await waitFor(async () => (await batchesInFlight(victim)) > 0, 30_000, 'a batch open in the victim');
+      expect(await victim.stop()).toBe(0);
+    } finally {
+      await stack.arc.setFaults({ slowMs: 0 });
+    }
     const acked = (await load).filter((w) => w.status === 201);
     expect(acked).toHaveLength(300);
     await waitForAcknowledged(stack, acked);

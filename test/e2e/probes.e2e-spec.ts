@@ -28,6 +28,14 @@ describe('probes and the backlog endpoint', () => {
   });
   afterAll(() => stack?.close());
 
+  it('serves the gateway\'s OpenAPI document without a key: upstream\'s routes and the package version', async () => {
+    const { status, body } = await getJson(`${gateway.url()}/api/openapi.json`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ openapi: expect.stringMatching(/^3\./), info: { title: 'Memtrace REST API', version: require('../../package.json').version } });
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/api/v1/memories', '/api/v1/search', '/api/v1/agents', '/api/v1/sessions/{id}/context']));
+    expect(body.paths['/api/v1/memories'].post.requestBody).toBeDefined();
+  });
+
   it('answers /health and /ready on every process, the query service on its metrics port', async () => {
     for (const url of [gateway.url(), admin.url(), worker.url('ingest-worker'), query.url('metrics')]) {
       expect((await getJson(`${url}/health`)).status).toBe(200);

@@ -1,6 +1,32 @@
 import { ApiKeyRow, AuditRow, OrganizationRow } from '@memtrace/catalog';
+import { DEFAULT_SCOPES, parseScopes } from '@memtrace/tenancy';
+import { CreateApiKeyRequestDto } from './api-keys/dto/create-api-key.request.dto';
+import { SetOrgLimitsRequestDto } from './organizations/dto/set-org-limits.request.dto';
+import { SetOrgRetentionRequestDto } from './organizations/dto/set-org-retention.request.dto';
 import { OrgLimitsView } from './organizations/org-limits.service';
 import { BindingView } from './store-bindings/store-binding.service';
+
+/** Validated requests (HTTP or CLI) as the services take them. */
+export function toKeyInput(dto: CreateApiKeyRequestDto) {
+  return {
+    name: dto.name,
+    scopes: dto.scopes === undefined ? DEFAULT_SCOPES : parseScopes(dto.scopes),
+    expiresAt: dto.expires_at ? new Date(dto.expires_at) : null,
+  };
+}
+
+export function toLimitChanges(dto: SetOrgLimitsRequestDto) {
+  return {
+    requestsPerSecond: dto.requests_per_second,
+    memoriesPerSecond: dto.memories_per_second,
+    keyRequestsPerSecond: dto.key_requests_per_second,
+    keyMemoriesPerSecond: dto.key_memories_per_second,
+  };
+}
+
+export function toRetentionChange(dto: SetOrgRetentionRequestDto) {
+  return { days: dto.days, memoryType: dto.memory_type };
+}
 
 /** Wire shapes of the admin API: snake_case and RFC 3339 times, like the rest of the API. */
 const iso = (date: Date | null) => (date ? date.toISOString() : null);

@@ -19,9 +19,10 @@ import { QueryRpcFilter } from './rpc/query-rpc.filter';
 import { AgentStatsService } from './stats/agent-stats.service';
 
 /**
- * The query handlers. They need the platform (tenancy, catalog, store registry, hot tier) from the
- * application they run in: their own process (`QueryAppModule`), or, in standalone, the ingest
- * worker's, so that one StoreRegistry owns the embedded DuckDB file.
+ * The query handlers, with the store registry and the write path's Redis state (hot tier, erased
+ * ids, tombstones) they read. They run in their own process (`QueryAppModule`) or, in standalone,
+ * inside the ingest worker's application: both import the same static `StoreModule`, which Nest
+ * instantiates once per application, so one StoreRegistry owns the embedded DuckDB file.
  */
 @Module({
   imports: [StoreModule, WriteStateModule],

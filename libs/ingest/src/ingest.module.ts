@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
+import { LOGGER } from '@memtrace/observability';
 import { RedisService } from '@memtrace/redis';
+import type { Logger } from 'pino';
 import { StoreModule } from '@memtrace/store';
 import { DedupService } from './admission/dedup.service';
 import { IngestProducer } from './admission/ingest.producer';
@@ -21,8 +23,8 @@ import { HotTier } from './hot-tier/hot-tier';
   providers: [
     {
       provide: HotTier,
-      inject: [RedisService, AppConfig],
-      useFactory: (redis: RedisService, config: AppConfig) => new HotTier(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId)),
+      inject: [RedisService, AppConfig, LOGGER],
+      useFactory: (redis: RedisService, config: AppConfig, logger: Logger) => new HotTier(redis.client, config.redis.prefix, (orgId) => redis.orgTag(orgId), logger),
     },
     {
       provide: ErasedIds,

@@ -7,7 +7,9 @@ import { StoreRegistry } from './store.registry';
 
 /**
  * Nest wiring of the store layer (the classes themselves are framework-free): the registry of open
- * stores, for the apps that touch a store (worker, query). Its stores close with the app.
+ * stores, for the apps that touch a store (worker, query). Its stores close with the app. Keep it a
+ * static module: every importer of an application then shares one registry (the standalone's
+ * worker and query handlers open the embedded DuckDB file once); a `forRoot(options)` would not.
  */
 @Module({
   providers: [

@@ -2,7 +2,7 @@ import type { AppProcess } from './app-process';
 
 export interface HttpResult {
   status: number;
-  /** Parsed JSON, or undefined when the body is empty or not JSON. */
+  /** Parsed JSON; the text itself when the body is not JSON; undefined when it is empty. */
   body: any;
   text: string;
   contentType: string | null;
@@ -36,11 +36,12 @@ export async function httpRequest(target: AppProcess | string, method: string, p
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await response.text();
   options.transcript?.push(text);
+  // A body that is not JSON stays text, so a test expecting JSON fails on it (it never reads as empty).
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    parsed = undefined;
+    parsed = text;
   }
   return { status: response.status, body: parsed, text, contentType: response.headers.get('content-type') };
 }

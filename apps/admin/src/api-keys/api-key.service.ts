@@ -5,6 +5,7 @@ import { InvalidationBus } from '@memtrace/redis';
 import { generateApiKey, hashApiKey, Scope } from '@memtrace/tenancy';
 import { Actor, assertCanManage } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { assertOrgExists } from '../organizations/org-exists';
 
 export interface CreatedApiKey {
   row: ApiKeyRow;
@@ -28,7 +29,7 @@ export class ApiKeyService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new AppError('bad_request', 'expires_at must be in the future');
     }
-    if (!(await this.orgs.get(orgId))) throw new AppError('not_found', `org '${orgId}' not found; create it first`);
+    await assertOrgExists(this.orgs, orgId, { hint: 'create it first' });
     const key = generateApiKey();
     const row = await this.audit.mutate(
       actor,
@@ -46,7 +47,7 @@ export class ApiKeyService {
 
   async list(actor: Actor, orgId: string): Promise<ApiKeyRow[]> {
     assertCanManage(actor, orgId);
-    if (!(await this.orgs.get(orgId))) throw new AppError('not_found', `org '${orgId}' not found`);
+    await assertOrgExists(this.orgs, orgId);
     return this.keys.listByOrg(orgId);
   }
 

@@ -1,22 +1,27 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, describeStartupError } from '@memtrace/config';
-import { AppError, parseInput } from '@memtrace/contracts';
+import { AppConfig, describeStartupError, packageVersion } from '@memtrace/config';
+import { AppError } from '@memtrace/contracts';
 import { InvalidationBus } from '@memtrace/redis';
 import { generateMasterKey, MasterKeyError } from '@memtrace/tenancy';
 import { Command, Option } from 'commander';
 import { userInfo } from 'node:os';
-import { packageVersion } from './package-version';
-import { toBindingResponse, toKeyResponse, toLimitsResponse, toOrgResponse } from '../admin.mapper';
-import { bindingSchema, createKeySchema, createOrgSchema, limitsSchema, orgIdSchema, retentionSchema } from '../admin.schemas';
+import { toBindingResponse, toKeyInput, toKeyResponse, toLimitChanges, toLimitsResponse, toOrgResponse, toRetentionChange } from '../admin.mapper';
 import { ApiKeyService } from '../api-keys/api-key.service';
+import { CreateApiKeyRequestDto } from '../api-keys/dto/create-api-key.request.dto';
 import { Actor, cliActor } from '../audit/actor';
+import { CreateOrganizationRequestDto } from '../organizations/dto/create-organization.request.dto';
+import { orgIdFrom } from '../organizations/dto/org-id.dto';
+import { SetOrgLimitsRequestDto } from '../organizations/dto/set-org-limits.request.dto';
+import { SetOrgRetentionRequestDto } from '../organizations/dto/set-org-retention.request.dto';
 import { OrganizationService } from '../organizations/organization.service';
 import { OrgLimitsService, OrgLimitsView } from '../organizations/org-limits.service';
 import { OrgRetentionService, toRetentionResponse } from '../organizations/org-retention.service';
 import { toErasureReceipt, type RetentionRules } from '@memtrace/catalog';
+import { SetStoreBindingRequestDto } from '../store-bindings/dto/set-store-binding.request.dto';
 import { MasterKeyRotationService } from '../store-bindings/master-key-rotation.service';
 import { StoreBindingService } from '../store-bindings/store-binding.service';
+import { validateInput } from '../validation/input-validation.util';
 import { CliIo, keyTable, orgTable } from './cli-output';
 import { CliModule } from './cli.module';
 
@@ -76,7 +81,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .command('create <name>')
     .description('create an organization')
     .action(run(async (ctx, json, name: string) => {
-      const created = await ctx.get(OrganizationService).create(ctx.actor, parseInput(createOrgSchema, { name }, 'name').name);
+      const created = await ctx.get(OrganizationService).create(ctx.actor, validateInput(CreateOrganizationRequestDto, { name }, 'name').name);
       print(json, toOrgResponse(created), `Organization created\n  id:   ${created.id}\n  name: ${created.name}`);
     }));
   org
@@ -91,7 +96,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .description('delete an organization with its keys, binding, agents, sessions and memories (erased first by the worker tier)')
     .option('--keep-memories', "delete the organization at once and leave its store's data alone")
     .action(run(async (ctx, json, orgId: string, opts: { keepMemories?: boolean }) => {
-      const outcome = await ctx.get(OrganizationService).delete(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'), { keepMemories: opts.keepMemories });
+      const outcome = await ctx.get(OrganizationService).delete(ctx.actor, orgIdFrom(orgId), { keepMemories: opts.keepMemories });
       if (outcome.state === 'deleted') print(json, { deleted: orgId }, `Organization ${orgId} deleted`);
       else {
         const text = `Organization ${orgId}: keys revoked; its memories are being erased (erasure ${outcome.erasure.id}), then it is deleted. Its receipt is in the audit log (GET /admin/v1/audit?org_id=${orgId}).`;
@@ -107,9 +112,13 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .option('--measurement <measurement>', 'measurement (table) name', 'events')
     .option('--replace', 'replace an existing binding instead of refusing')
     .action(run(async (ctx, json, orgId: string, opts: { url: string; database: string; apiKey?: string; measurement: string; replace?: boolean }) => {
-      const input = parseInput(bindingSchema, { kind: 'arc', url: opts.url, database: opts.database, measurement: opts.measurement, token: opts.apiKey || undefined }, 'arc binding');
+      const input = validateInput(
+        SetStoreBindingRequestDto,
+        { kind: 'arc', url: opts.url, database: opts.database, measurement: opts.measurement, token: opts.apiKey || undefined },
+        'arc binding',
+      );
       const service = ctx.get(StoreBindingService);
-      await service.set(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'), input, { replace: Boolean(opts.replace) });
+      await service.set(ctx.actor, orgIdFrom(orgId), input, { replace: Boolean(opts.replace) });
       const view = await service.show(ctx.actor, orgId);
       print(json, toBindingResponse(view), `Arc instance bound to ${orgId}\n  url:      ${input.url}\n  database: ${input.database}`);
     }));
@@ -117,7 +126,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .command('show-arc <org_id>')
     .description("show an organization's Arc binding, token masked")
     .action(run(async (ctx, json, orgId: string) => {
-      const view = await ctx.get(StoreBindingService).show(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'));
+      const view = await ctx.get(StoreBindingService).show(ctx.actor, orgIdFrom(orgId));
       const { row } = view;
       print(
         json,
@@ -138,7 +147,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .command('remove-arc <org_id>')
     .description("remove an organization's Arc binding (the org is kept)")
     .action(run(async (ctx, json, orgId: string) => {
-      await ctx.get(StoreBindingService).remove(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'));
+      await ctx.get(StoreBindingService).remove(ctx.actor, orgIdFrom(orgId));
       print(json, { removed: orgId }, `Arc instance removed for ${orgId}`);
     }));
 
@@ -151,7 +160,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
   limits
     .command('show <org_id>')
     .description('show the limits that apply to an organization')
-    .action(run(async (ctx, json, orgId: string) => showLimits(json, await ctx.get(OrgLimitsService).show(ctx.actor, parseInput(orgIdSchema, orgId, 'org id')))));
+    .action(run(async (ctx, json, orgId: string) => showLimits(json, await ctx.get(OrgLimitsService).show(ctx.actor, orgIdFrom(orgId)))));
   limits
     .command('set <org_id>')
     .description('override limits of an organization (a number, or `default` to drop the override)')
@@ -161,24 +170,24 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .option('--key-memories-per-second <n>', 'memories written/s of each API key')
     .action(run(async (ctx, json, orgId: string, opts: Record<string, string | undefined>) => {
       const value = (v: string | undefined) => (v === undefined ? undefined : v === 'default' ? null : /^\d+$/.test(v) ? Number(v) : v);
-      const changes = parseInput(limitsSchema, {
+      const changes = validateInput(SetOrgLimitsRequestDto, {
         requests_per_second: value(opts.requestsPerSecond),
         memories_per_second: value(opts.memoriesPerSecond),
         key_requests_per_second: value(opts.keyRequestsPerSecond),
         key_memories_per_second: value(opts.keyMemoriesPerSecond),
       }, 'limits');
-      showLimits(json, await ctx.get(OrgLimitsService).set(ctx.actor, parseInput(orgIdSchema, orgId, 'org id'), changes));
+      showLimits(json, await ctx.get(OrgLimitsService).set(ctx.actor, orgIdFrom(orgId), toLimitChanges(changes)));
     }));
   limits
     .command('reset <org_id>')
     .description('drop every override: the organization gets the deployment defaults')
-    .action(run(async (ctx, json, orgId: string) => showLimits(json, await ctx.get(OrgLimitsService).reset(ctx.actor, parseInput(orgIdSchema, orgId, 'org id')))));
+    .action(run(async (ctx, json, orgId: string) => showLimits(json, await ctx.get(OrgLimitsService).reset(ctx.actor, orgIdFrom(orgId)))));
 
   const retention = org.command('retention').description("an organization's retention: memories older than this are erased by the worker tier");
   /** Runs `change` on the org named by the argument and prints the rules it leaves. */
   const onRetention = (change: (service: OrgRetentionService, actor: Actor, orgId: string, opts: { days: string; memoryType?: string }) => Promise<RetentionRules>) =>
     run(async (ctx, json, orgId: string, opts: { days: string; memoryType?: string }) => {
-      const id = parseInput(orgIdSchema, orgId, 'org id');
+      const id = orgIdFrom(orgId);
       showRetention(json, id, await change(ctx.get(OrgRetentionService), ctx.actor, id, opts));
     });
   const showRetention = (json: boolean, orgId: string, rules: RetentionRules) => {
@@ -197,7 +206,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .option('--memory-type <type>', 'a rule for this memory type (episodic, decision, entity, session) instead of every type')
     .action(onRetention((service, actor, id, opts) => {
       const days = opts.days === 'none' ? null : /^\d+$/.test(opts.days) ? Number(opts.days) : opts.days;
-      return service.set(actor, id, parseInput(retentionSchema, { days, memory_type: opts.memoryType }, 'retention'));
+      return service.set(actor, id, toRetentionChange(validateInput(SetOrgRetentionRequestDto, { days, memory_type: opts.memoryType }, 'retention')));
     }));
   retention
     .command('clear <org_id>')
@@ -213,12 +222,8 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .option('--permissions <scopes>', 'comma-separated scopes: read, write, admin', 'read,write')
     .option('--expires-at <time>', 'RFC 3339 expiry time')
     .action(run(async (ctx, json, opts: { org: string; name: string; permissions: string; expiresAt?: string }) => {
-      const input = parseInput(createKeySchema, { name: opts.name, scopes: opts.permissions, expires_at: opts.expiresAt }, 'key');
-      const created = await ctx.get(ApiKeyService).create(ctx.actor, parseInput(orgIdSchema, opts.org, 'org id'), {
-        name: input.name,
-        scopes: input.scopes,
-        expiresAt: input.expires_at ? new Date(input.expires_at) : null,
-      });
+      const input = validateInput(CreateApiKeyRequestDto, { name: opts.name, scopes: opts.permissions, expires_at: opts.expiresAt }, 'key');
+      const created = await ctx.get(ApiKeyService).create(ctx.actor, orgIdFrom(opts.org), toKeyInput(input));
       print(json, { ...toKeyResponse(created.row), key: created.key }, `API key created (shown only once — save it now):\n${created.key}`);
     }));
   key
@@ -226,7 +231,7 @@ export function buildCli(io: CliIo, config: () => AppConfig): Command {
     .description("list an organization's API keys (never the keys themselves)")
     .requiredOption('--org <org_id>', 'organization')
     .action(run(async (ctx, json, opts: { org: string }) => {
-      const keys = await ctx.get(ApiKeyService).list(ctx.actor, parseInput(orgIdSchema, opts.org, 'org id'));
+      const keys = await ctx.get(ApiKeyService).list(ctx.actor, orgIdFrom(opts.org));
       print(json, { keys: keys.map(toKeyResponse), count: keys.length }, keyTable(keys));
     }));
   key

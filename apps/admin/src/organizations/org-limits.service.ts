@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
 import { OrganizationRepository, OrgLimitOverrides, OrgLimitsRepository } from '@memtrace/catalog';
-import { AppError } from '@memtrace/contracts';
 import { InvalidationBus } from '@memtrace/redis';
 import { EffectiveLimits, effectiveLimits } from '@memtrace/tenancy';
 import { Actor, assertCanManage, assertOperator } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { assertOrgExists } from './org-exists';
 
 export interface OrgLimitsView {
   orgId: string;
@@ -30,7 +30,7 @@ export class OrgLimitsService {
 
   async show(actor: Actor, orgId: string): Promise<OrgLimitsView> {
     assertCanManage(actor, orgId);
-    await this.assertExists(orgId);
+    await assertOrgExists(this.orgs, orgId);
     return this.view(orgId, await this.limits.get(orgId));
   }
 
@@ -38,7 +38,7 @@ export class OrgLimitsService {
     assertCanManage(actor, orgId);
     assertOperator(actor, this.config.bootstrap.operatorOrgId);
     const overrides = await this.audit.mutate(actor, { action: 'org.limits.set', orgId, target: orgId, detail: { ...changes } }, async (tx) => {
-      await this.assertExists(orgId, tx);
+      await assertOrgExists(this.orgs, orgId, { tx });
       return this.limits.update(orgId, changes, tx);
     });
     await this.bus.publish({ kind: 'limits', orgId });
@@ -49,15 +49,11 @@ export class OrgLimitsService {
     assertCanManage(actor, orgId);
     assertOperator(actor, this.config.bootstrap.operatorOrgId);
     await this.audit.mutate(actor, { action: 'org.limits.reset', orgId, target: orgId }, async (tx) => {
-      await this.assertExists(orgId, tx);
+      await assertOrgExists(this.orgs, orgId, { tx });
       await this.limits.clear(orgId, tx);
     });
     await this.bus.publish({ kind: 'limits', orgId });
     return this.view(orgId, await this.limits.get(orgId));
-  }
-
-  private async assertExists(orgId: string, tx?: Parameters<OrganizationRepository['get']>[1]): Promise<void> {
-    if (!(await this.orgs.get(orgId, tx))) throw new AppError('not_found', `org '${orgId}' not found`);
   }
 
   private view(orgId: string, overrides: OrgLimitOverrides): OrgLimitsView {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { OrganizationRepository, RetentionRepository, RetentionRules, Tx } from '@memtrace/catalog';
-import { AppError } from '@memtrace/contracts';
+import { OrganizationRepository, RetentionRepository, RetentionRules } from '@memtrace/catalog';
 import { Actor, assertCanManage } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { assertOrgExists } from './org-exists';
 
 export interface RetentionChange {
   days: number | null;
@@ -23,14 +23,14 @@ export class OrgRetentionService {
 
   async show(actor: Actor, orgId: string): Promise<RetentionRules> {
     assertCanManage(actor, orgId);
-    await this.assertExists(orgId);
+    await assertOrgExists(this.orgs, orgId);
     return this.retention.get(orgId);
   }
 
   async set(actor: Actor, orgId: string, change: RetentionChange): Promise<RetentionRules> {
     assertCanManage(actor, orgId);
     return this.audit.mutate(actor, { action: 'org.retention.set', orgId, target: orgId, detail: { days: change.days, memory_type: change.memoryType ?? null } }, async (tx) => {
-      await this.assertExists(orgId, tx);
+      await assertOrgExists(this.orgs, orgId, { tx });
       return this.retention.set(orgId, change.memoryType, change.days, tx);
     });
   }
@@ -38,14 +38,10 @@ export class OrgRetentionService {
   async clear(actor: Actor, orgId: string): Promise<RetentionRules> {
     assertCanManage(actor, orgId);
     return this.audit.mutate(actor, { action: 'org.retention.clear', orgId, target: orgId }, async (tx) => {
-      await this.assertExists(orgId, tx);
+      await assertOrgExists(this.orgs, orgId, { tx });
       await this.retention.clear(orgId, tx);
       return this.retention.get(orgId, tx);
     });
-  }
-
-  private async assertExists(orgId: string, tx?: Tx): Promise<void> {
-    if (!(await this.orgs.get(orgId, tx))) throw new AppError('not_found', `org '${orgId}' not found`);
   }
 }
 

@@ -8,6 +8,7 @@ import { InvalidationBus, RedisService } from '@memtrace/redis';
 import { v7 as uuidv7 } from 'uuid';
 import { Actor, assertCanManage, assertOperator } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { assertOrgExists } from './org-exists';
 
 /** How an org deletion went: at once (nothing in a store), or after the erasure of its memories. */
 export type OrgDeletion = { state: 'deleted' } | { state: 'erasing'; erasure: ErasureRow };
@@ -86,7 +87,7 @@ export class OrganizationService implements OnModuleDestroy {
       return { state: 'deleted' };
     }
     const erasure = await this.audit.mutate(actor, { action: 'org.delete', orgId: id, target: id, detail: { memories: 'erasing' } }, async (tx) => {
-      if (!(await this.orgs.get(id, tx))) throw new AppError('not_found', `org '${id}' not found`);
+      await assertOrgExists(this.orgs, id, { tx });
       await this.keys.revokeAll(id, new Date(), tx);
       const created = await this.erasures.createUnlessOpen({ id: uuidv7(), orgId: id, kind: 'org', filter: {}, dryRun: false, actor: actor.label }, () => true, tx);
       if (!created) throw new AppError('conflict', `org '${id}' is being deleted`, 'follow it in the audit log');

@@ -7,6 +7,7 @@ import { Actor, assertCanManage } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { StoreUrlPolicyService } from './store-url-policy.service';
 import { maskToken } from './token-mask';
+import { assertOrgExists } from '../organizations/org-exists';
 
 export interface BindingInput {
   kind: StoreKind;
@@ -42,7 +43,7 @@ export class StoreBindingService {
    */
   async set(actor: Actor, orgId: string, input: BindingInput, options: { replace: boolean }): Promise<StoreBindingRow> {
     assertCanManage(actor, orgId);
-    if (!(await this.orgs.get(orgId))) throw new AppError('not_found', `org '${orgId}' not found; create it first`);
+    await assertOrgExists(this.orgs, orgId, { hint: 'create it first' });
     const existing = await this.bindings.get(orgId);
     if (existing && !options.replace) {
       throw new AppError('conflict', `org '${orgId}' already has an arc instance configured`, 'remove it first with `memtrace org remove-arc`');

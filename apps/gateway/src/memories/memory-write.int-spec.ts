@@ -6,6 +6,7 @@ import { PrismaService } from '@memtrace/catalog';
 import { createTestEnv, TestEnv } from '@memtrace/testing';
 import { PlatformModule } from '@memtrace/tenancy';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { IdempotencyService } from './idempotency.service';
 import { MemoryWriteService } from './memory-write.service';
 import { parseMemoryWrite } from './create-memories.pipe';
@@ -81,11 +82,13 @@ describe('MemoryWriteService (real Redis and PostgreSQL)', () => {
   describe('group commit', () => {
     /** The org's queued jobs, oldest first. */
     async function jobs(orgId: string): Promise<IngestMemoriesV1[]> {
-      const queue = new Queue(ingestQueueName(orgId), { connection: { host: '127.0.0.1', port: 6379 }, prefix: ingestBullPrefix(env.config().redis.prefix) });
+      const connection = new Redis(env.config().redis.url, { maxRetriesPerRequest: null });
+      const queue = new Queue(ingestQueueName(orgId), { connection, prefix: ingestBullPrefix(env.config().redis.prefix) });
       try {
         return (await queue.getJobs(['waiting', 'prioritized'], 0, -1, true)).map((job) => job.data as IngestMemoriesV1);
       } finally {
         await queue.close();
+        await connection.quit();
       }
     }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Injectable, INestApplication } from '@nestjs/common';
 import { ApiExcludeController, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { packageVersion } from '@memtrace/config';
 import { AppError } from '@memtrace/contracts';
 import { Public } from '@memtrace/tenancy';
 
@@ -24,7 +25,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Memtrace REST API')
     .setDescription('Wire-compatible with the upstream Memtrace server (`/api/v1`), plus this server\'s additions. Errors are `{"error": "<message>"}` with optional `hint` and `code`.')
-    .setVersion('0.2.0')
+    .setVersion(packageVersion())
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
     .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
     .addSecurityRequirements('x-api-key')

@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditRepository, ErasureRepository, OrganizationRepository, RetentionRepository } from '@memtrace/catalog';
 import { AppConfig } from '@memtrace/config';
-import { ERASURE_JOB_OPTIONS, erasureQueueName, RETENTION_SWEEP_V1, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
-import { ingestBullPrefix } from '@memtrace/ingest';
-import { DedupService, ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
+import { RETENTION_SWEEP_V1, RUN_ERASURE_V1, runErasureV1Schema } from '@memtrace/contracts';
+import { DedupService, ERASURE_JOB_OPTIONS, ErasureLauncher, ErasureQueue, erasureQueueName, ingestBullPrefix } from '@memtrace/ingest';
 import { ErrorThrottle, LOGGER, Metrics } from '@memtrace/observability';
 import { InvalidationBus, RedisService } from '@memtrace/redis';
 import { StoreRegistry } from '@memtrace/store';

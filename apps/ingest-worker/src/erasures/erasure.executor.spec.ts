@@ -2,7 +2,7 @@ import type { AuditEntry, AuditRepository, ErasureRepository, ErasureRow } from 
 import { ErasureFilter, MemoryFilter, MemoryQuery, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
 import { compareRecords, matchesFilter, MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError } from '@memtrace/store';
-import { ForgetTombstones, HotTier } from '@memtrace/ingest';
+import { ForgetTombstones, HotTier, QueueUnavailableError } from '@memtrace/ingest';
 import pino from 'pino';
 import { ErasureExecutor } from './erasure.executor';
 
@@ -37,7 +37,7 @@ class FakeStore {
   }
 }
 
-function setup(store: FakeStore, filter: ErasureFilter, hot: MemoryRecord[] = [], erasure: Partial<ErasureRow> = {}) {
+function setup(store: FakeStore, filter: ErasureFilter, hot: MemoryRecord[] = [], erasure: Partial<ErasureRow> = {}, redisFailures = 0) {
   let row: ErasureRow = { id: 'e1', orgId: ORG, kind: 'forget', filter, dryRun: false, status: 'pending', matched: null, erased: 0, error: null, actor: 'key:1', createdAt: new Date(), startedAt: null, finishedAt: null, ...erasure };
   const audits: AuditEntry[] = [];
   const released: string[] = [];
@@ -59,7 +59,10 @@ function setup(store: FakeStore, filter: ErasureFilter, hot: MemoryRecord[] = []
       erasures,
       stores: { forOrg: async () => store as unknown as MemoryStore } as unknown as StoreRegistry,
       hotTier: {
-        find: async (f: MemoryFilter) => hotRows.filter((r) => matchesFilter(r, f)),
+        find: async (f: MemoryFilter) => {
+          if (redisFailures-- > 0) throw new QueueUnavailableError('recent writes cannot be read: the queue (Redis) is unreachable', 'retry shortly', new Error('Command timed out'));
+          return hotRows.filter((r) => matchesFilter(r, f));
+        },
         remove: async (_org: string, ids: readonly string[]) => void (hotRows = hotRows.filter((r) => !ids.includes(r.id))),
       } as unknown as HotTier,
       tombstones: {
@@ -116,6 +119,16 @@ describe('ErasureExecutor', () => {
     expect(tombstone.removed).toBe(true);
     expect(store.rows).toHaveLength(1);
     expect(audits).toEqual([expect.objectContaining({ outcome: 'failed' })]);
+  });
+
+  it('rides out Redis not answering (the hot tier unreadable) and finishes, the tombstone closed, not removed', async () => {
+    const store = new FakeStore();
+    store.rows = [memory(1, 'gone'), memory(2, 'kept')];
+    const { executor, receipt, tombstone } = setup(store, { sessionId: 'gone' }, [memory(3, 'gone')], {}, 2);
+    await executor.run(ORG, 'e1');
+    expect(receipt()).toMatchObject({ status: 'done', matched: 2, erased: 2 });
+    expect(tombstone).toMatchObject({ removed: false, closedAtMs: expect.any(Number) });
+    expect(store.rows.map((r) => r.sessionId)).toEqual(['kept']);
   });
 
   it('run again after a crash, keeps the first count of what matched and finishes', async () => {

@@ -2,7 +2,7 @@ import { AuditRepository, ErasureRepository, ErasureRow } from '@memtrace/catalo
 import { AppError, erasureStoreFilter, MemoryRecord } from '@memtrace/contracts';
 import { Metrics } from '@memtrace/observability';
 import { MemoryStore, StoreRefusedError, StoreRegistry, StoreRejectedError, StoreUnavailableError } from '@memtrace/store';
-import { ForgetTombstones, HotTier } from '@memtrace/ingest';
+import { ForgetTombstones, HotTier, QueueUnavailableError } from '@memtrace/ingest';
 import type { Logger } from 'pino';
 import { backoffDelayMs, sleep } from '@memtrace/ingest';
 
@@ -65,11 +65,14 @@ export class ErasureExecutor {
         return await this.runOnce(orgId, erasureId);
       } catch (error) {
         if (error instanceof StoreRefusedError || error instanceof StoreRejectedError) return this.failed(orgId, erasureId, error);
+        // Redis (the hot tier) or the store is down: the outage is expected to clear.
+        const outage = error instanceof StoreUnavailableError || error instanceof QueueUnavailableError;
         // No binding (removed meanwhile): no retry can help.
-        if (error instanceof AppError) return this.giveUp(orgId, erasureId, error.message);
-        if (!(error instanceof StoreUnavailableError) || signal?.aborted || this.closing) throw error;
+        if (!outage && error instanceof AppError) return this.giveUp(orgId, erasureId, error.message);
+        if (!outage || signal?.aborted || this.closing) throw error;
         const delayMs = backoffDelayMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxDelayMs);
-        this.deps.logger.warn({ erasureId, attempt, delayMs, err: error.detail ?? error.message }, 'erasure: store unavailable; retrying');
+        const detail = error instanceof StoreUnavailableError ? (error.detail ?? error.message) : error.message;
+        this.deps.logger.warn({ erasureId, attempt, delayMs, err: detail }, 'erasure: store or Redis unavailable; retrying');
         await sleep(delayMs, signal);
       }
     }

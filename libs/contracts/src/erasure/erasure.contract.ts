@@ -43,12 +43,6 @@ export const erasureReceiptSchema = z.object({
 });
 export type ErasureReceipt = z.infer<typeof erasureReceiptSchema>;
 
-/** The deployment-wide queue of erasures; on a Redis Cluster its keys share one hash tag. */
-export function erasureQueueName(hashTagged = false): string {
-  return hashTagged ? `{${ERASURE_QUEUE}}` : ERASURE_QUEUE;
-}
-const ERASURE_QUEUE = 'erasures';
-
 /** The scheduled job that starts the retention erasures (one BullMQ job scheduler for the deployment). */
 export const RETENTION_SWEEP_V1 = 'retention.sweep.v1';
 
@@ -56,16 +50,3 @@ export const RETENTION_SWEEP_V1 = 'retention.sweep.v1';
 export const RUN_ERASURE_V1 = 'erasure.run.v1';
 export const runErasureV1Schema = z.object({ erasureId: z.uuid(), orgId: z.string().min(1) });
 export type RunErasureV1 = z.infer<typeof runErasureV1Schema>;
-
-/**
- * Store failures are retried inside the run for as long as they last; BullMQ's attempts cover a
- * worker dying or stopping mid-run (the job is re-delivered once its lock expires, and every step
- * is idempotent) and other failures (PostgreSQL, Redis), at a fixed pace: after about five minutes
- * of those the erasure is given up as failed, rather than pending for days behind an exponential wait.
- */
-export const ERASURE_JOB_OPTIONS = {
-  attempts: 60,
-  backoff: { type: 'fixed', delay: 5_000 },
-  removeOnComplete: { count: 1_000, age: 24 * 3600 },
-  removeOnFail: { count: 1_000 },
-} as const;

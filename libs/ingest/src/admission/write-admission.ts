@@ -44,7 +44,7 @@ export class WriteAdmission {
   private readonly admit: AdmitCommand;
 
   constructor(
-    private readonly redis: RedisService,
+    redis: RedisService,
     private readonly dedup: DedupService,
     private readonly hotTier: HotTier,
     private readonly windowSeconds: number,

@@ -6,6 +6,7 @@ import { StoreRegistry } from '@memtrace/store';
 import { PlatformModule } from '@memtrace/tenancy';
 import { createTestEnv, memoryRecord, TestEnv, waitFor } from '@memtrace/testing';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { IngestProducer } from '../admission/ingest.producer';
 import { IngestConsumerModule, IngestProducerModule } from '../ingest.module';
 import { HotTier } from '../hot-tier/hot-tier';
@@ -14,14 +15,13 @@ import { IngestHooks } from './ingest-hooks';
 import { RefusedBatch } from './org-batcher';
 import { IngestScheduler } from './ingest-scheduler';
 
-/** What the scheduler reported, and a way to wait until it reported enough. */
-const reported = { stored: [] as MemoryRecord[], refused: [] as RefusedBatch[], waiters: [] as Array<() => void> };
+/** What the scheduler of this suite's app reported (one app per suite; cleared before each test). */
+const reported = { stored: [] as MemoryRecord[], refused: [] as RefusedBatch[] };
 
 @Injectable()
 class RecordingHooks implements IngestHooks {
   stored(_orgId: string, records: readonly MemoryRecord[]): void {
     reported.stored.push(...records);
-    for (const wake of reported.waiters.splice(0)) wake();
   }
   async refused(_orgId: string, batch: RefusedBatch): Promise<void> {
     reported.refused.push(batch);
@@ -30,9 +30,8 @@ class RecordingHooks implements IngestHooks {
 }
 
 /** Resolves once the rows of `ids` were reported stored. */
-async function storedAll(ids: readonly string[]): Promise<void> {
-  const pending = () => ids.filter((id) => !reported.stored.some((r) => r.id === id));
-  while (pending().length > 0) await new Promise<void>((wake) => reported.waiters.push(wake));
+function storedAll(ids: readonly string[]): Promise<void> {
+  return waitFor(() => ids.every((id) => reported.stored.some((r) => r.id === id)), 10_000, `${ids.length} rows reported stored`, 10);
 }
 
 /** `n` memories of a job (a job's memories carry no org: the queue is the org's). */
@@ -47,15 +46,17 @@ describe('IngestScheduler (real Redis, BullMQ and PostgreSQL; an embedded DuckDB
   let env: TestEnv;
   let app: INestApplicationContext;
   const queues: Queue[] = [];
+  let redis: Redis;
 
   const queueOf = (orgId: string) => {
-    const queue = new Queue(ingestQueueName(orgId), { connection: { host: '127.0.0.1', port: 6379 }, prefix: ingestBullPrefix(env.config().redis.prefix) });
+    const queue = new Queue(ingestQueueName(orgId), { connection: redis, prefix: ingestBullPrefix(env.config().redis.prefix) });
     queues.push(queue);
     return queue;
   };
 
   beforeAll(async () => {
     env = await createTestEnv({ MEMTRACE_INGEST_BATCH_MS: '5', MEMTRACE_INGEST_ORG_SLOTS: '2' });
+    redis = new Redis(env.config().redis.url, { maxRetriesPerRequest: null });
     @Module({ imports: [PlatformModule.forRoot({ name: 'test', config: env.config(), subscribe: false }), IngestConsumerModule.forRoot(RecordingHooks), IngestProducerModule] })
     class WorkerModule {}
     app = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
@@ -66,9 +67,15 @@ describe('IngestScheduler (real Redis, BullMQ and PostgreSQL; an embedded DuckDB
     }
   });
 
+  beforeEach(() => {
+    reported.stored = [];
+    reported.refused = [];
+  });
+
   afterAll(async () => {
     await app.get(IngestScheduler).close();
     await Promise.all(queues.map((q) => q.close()));
+    await redis.quit();
     await app.close();
     await env.close();
   });
@@ -106,7 +113,7 @@ describe('IngestScheduler (real Redis, BullMQ and PostgreSQL; an embedded DuckDB
     await app.get(IngestProducer).enqueue({ v: 1, orgId: 'org_a', memories: good }, 'good');
     await storedAll(good.map((m) => m.id));
 
-    const deadLetters = new Queue(deadLetterQueueName(), { connection: { host: '127.0.0.1', port: 6379 }, prefix: ingestBullPrefix(env.config().redis.prefix) });
+    const deadLetters = new Queue(deadLetterQueueName(), { connection: redis, prefix: ingestBullPrefix(env.config().redis.prefix) });
     queues.push(deadLetters);
     await waitFor(async () => (await deadLetters.count()) === 2, 10_000, 'the two bad jobs in the dead letters');
     const parked = (await deadLetters.getJobs(['waiting'], 0, -1, true)).map((job) => job.data as { jobId: string; kind: string; reason: string });

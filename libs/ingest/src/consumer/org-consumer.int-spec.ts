@@ -3,6 +3,7 @@ import { ErrorThrottle, Metrics } from '@memtrace/observability';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import { waitFor } from '@memtrace/testing';
 import { ingestBullPrefix, ingestQueueName, INGEST_JOB_OPTIONS } from '../queues/ingest-queue';
 import { ConsumerDeps, OrgConsumer } from './org-consumer';
 import { OrgBatcher } from './org-batcher';
@@ -120,10 +121,17 @@ describe('OrgConsumer (real Redis, real BullMQ queue, manual processing on one s
 
     const processed = recorder<[Job]>(3);
     const next = consumer({ process: processed.fn });
-    // The first check marks the active jobs; one a lock period later moves those whose lock expired.
-    await next.checkStalled();
-    await new Promise((resolve) => setTimeout(resolve, LOCK_MS + 100));
-    await next.checkStalled();
+    // The first check marks the active jobs; one a lock period later (a check runs at most once
+    // per lock period) moves those whose lock expired.
+    await waitFor(
+      async () => {
+        await next.checkStalled();
+        return (await queue.getJobCounts('active')).active === 0;
+      },
+      10 * LOCK_MS,
+      'the dead consumer\'s jobs back in the queue',
+      50,
+    );
     expect(await queue.getJobCounts('wait', 'active')).toEqual({ wait: 3, active: 0 });
     await next.pull(100);
     await processed.reached;

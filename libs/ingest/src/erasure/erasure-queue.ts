@@ -1,5 +1,5 @@
-import { ERASURE_JOB_OPTIONS, erasureQueueName, RETENTION_SWEEP_V1, RUN_ERASURE_V1, RunErasureV1 } from '@memtrace/contracts';
-import { ingestBullPrefix } from '../queues/ingest-queue';
+import { RETENTION_SWEEP_V1, RUN_ERASURE_V1, RunErasureV1 } from '@memtrace/contracts';
+import { ERASURE_JOB_OPTIONS, erasureQueueName, ingestBullPrefix } from '../queues/ingest-queue';
 import type { RedisClient } from '@memtrace/redis';
 import { Queue } from 'bullmq';
 

@@ -1,7 +1,20 @@
 import { AppError, type MemoryFilter, type MemoryRecord } from '@memtrace/contracts';
+import { ErrorThrottle } from '@memtrace/observability';
 import type { RedisClient } from '@memtrace/redis';
 import { matchesFilter } from '@memtrace/store';
+import type { Logger } from 'pino';
 import { decodeHotTierRow, encodeHotTierRow } from './hot-tier-row';
+
+/**
+ * Redis, where the hot tier lives, did not answer: a client's read gets a 503 `queue_unavailable`;
+ * an erasure, which must see every unconfirmed row, retries (the outage is expected to clear).
+ */
+export class QueueUnavailableError extends AppError {
+  constructor(message: string, hint: string, cause: unknown) {
+    super('queue_unavailable', message, hint);
+    this.cause = cause;
+  }
+}
 
 /**
  * Acknowledged memories that the store may not show yet (design §5): written by the gateway before
@@ -10,12 +23,19 @@ import { decodeHotTierRow, encodeHotTierRow } from './hot-tier-row';
  * same `MemoryFilter` predicate as the SQL builder, so a merge by id is exact.
  */
 export class HotTier {
+  /** Rows of a newer release's format, or broken ones: left out of reads, and logged (throttled). */
+  private readonly unreadable?: ErrorThrottle;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     /** The org's part of its keys (`RedisService.orgTag`: a hash tag on a cluster). */
     private readonly orgTag: (orgId: string) => string = (orgId) => orgId,
-  ) {}
+    logger?: Logger,
+  ) {
+    this.unreadable = logger && new ErrorThrottle(logger, 'hot-tier rows this release cannot read were left out of a read');
+  }
+
 
   /** The org's two keys; the gateway's admission script writes them directly (`WriteAdmission`). */
   keys(orgId: string): { index: string; rows: string } {
@@ -52,13 +72,14 @@ export class HotTier {
       ids = await this.redis.zrangebyscore(index, min, max);
       values = ids.length === 0 ? [] : await this.redis.hmget(rows, ...ids);
     } catch (error) {
-      throw new AppError('queue_unavailable', 'recent writes cannot be read: the queue (Redis) is unreachable', 'retry shortly; Redis holds the writes not yet in the store');
+      throw new QueueUnavailableError('recent writes cannot be read: the queue (Redis) is unreachable', 'retry shortly; Redis holds the writes not yet in the store', error);
     }
     const records: MemoryRecord[] = [];
     for (const value of values) {
       if (value === null) continue; // trimmed between the two reads
       const record = decodeHotTierRow(value);
-      if (record && record.orgId === filter.orgId && matchesFilter(record, filter)) records.push(record);
+      if (!record) this.unreadable?.report(new Error(`a hot-tier row of org ${filter.orgId} fails its schema`));
+      else if (record.orgId === filter.orgId && matchesFilter(record, filter)) records.push(record);
     }
     return records;
   }

@@ -1,3 +1,4 @@
+// Every queue of the deployment: its name (a hash tag on a Redis Cluster), BullMQ prefix and job options.
 /**
  * The org's ingest queue. BullMQ forbids `:` in queue names; org ids never contain one, but the
  * function guarantees it. On a Redis Cluster (`hashTagged`) the org id is a hash tag, so every key of
@@ -46,4 +47,23 @@ export const INGEST_JOB_OPTIONS = {
   removeOnComplete: { count: 100, age: 3600 },
   /** Failed jobs are copied to the dead-letter queue first; keep a window for debugging. */
   removeOnFail: { count: 5000 },
+} as const;
+
+/** The deployment-wide queue of erasures; on a Redis Cluster its keys share one hash tag. */
+export function erasureQueueName(hashTagged = false): string {
+  return hashTagged ? `{${ERASURE_QUEUE}}` : ERASURE_QUEUE;
+}
+const ERASURE_QUEUE = 'erasures';
+
+/**
+ * Store failures are retried inside the run for as long as they last; BullMQ's attempts cover a
+ * worker dying or stopping mid-run (the job is re-delivered once its lock expires, and every step
+ * is idempotent) and other failures (PostgreSQL, Redis), at a fixed pace: after about five minutes
+ * of those the erasure is given up as failed, rather than pending for days behind an exponential wait.
+ */
+export const ERASURE_JOB_OPTIONS = {
+  attempts: 60,
+  backoff: { type: 'fixed', delay: 5_000 },
+  removeOnComplete: { count: 1_000, age: 24 * 3600 },
+  removeOnFail: { count: 1_000 },
 } as const;
