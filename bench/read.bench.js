@@ -41,8 +41,8 @@ const { MemorySqlBuilder } = dist('libs/store/src');
 const { HotTier } = dist('libs/ingest/src');
 // The embedded store is loaded on demand by the store registry, so it is not in the library's index.
 const { DUCKDB_SESSION_SETTINGS, DuckDbMemoryStore } = dist('libs/store/src/duckdb/duckdb.adapter');
-const { parseListMemoriesQuery } = dist('apps/query/src/memories/list-memories.parser');
-const { parseAgentContextRequest } = dist('apps/query/src/context/context-request.parser');
+const { toListMemoriesQuery } = dist('apps/query/src/memories/list-memories.mapper');
+const { toAgentContextRequest } = dist('apps/query/src/context/context-request.mapper');
 const { readScopeNow } = dist('apps/query/src/request-parsing/read-scope.util');
 const { ContextRenderer } = dist('apps/query/src/context/context.renderer');
 const { freePort } = dist('libs/testing/src/test-env');
@@ -165,9 +165,9 @@ async function timed(warmup, agents, fn) {
 
 const sql = new MemorySqlBuilder(MEASUREMENT);
 const scope = () => readScopeNow(SERVED_ORG);
-/** The exact SQL text the query service runs for each request (its own parser and builder, now). */
-const recallQuery = (agent) => parseListMemoriesQuery({ agent_id: agent, ...RECALL_PARAMS }, scope());
-const contextRequest = (agent) => parseAgentContextRequest(agent, CONTEXT_BODY, scope());
+/** The exact SQL text the query service runs for each request (its own request mapper and builder, now). */
+const recallQuery = (agent) => toListMemoriesQuery({ agent_id: agent, ...RECALL_PARAMS }, scope());
+const contextRequest = (agent) => toAgentContextRequest(agent, CONTEXT_BODY, scope());
 
 /** Baseline: the SQL alone on a direct DuckDB connection (run + read all + row objects, as the adapter reads). */
 async function rawSql(path, plan) {
@@ -359,7 +359,7 @@ function report(results, started, loadBefore) {
       `Sequential (concurrency 1), one keep-alive connection (node:http); ${fmt(REQUESTS)} timed requests of each kind per layer, in ${ROUNDS} rounds, each after ${WARMUP} untimed warm-up calls; ` +
       `agents drawn at random (seeded) from org_default's 10, the same sequence for every layer. The bootstrap admin key; log level info (the default: one access-log line per request).`,
     '',
-    `**Baseline.** The identical SQL text — built per request by the query service's own parser and \`MemorySqlBuilder\` (dist/) — on a direct @duckdb/node-api connection to the same file, ` +
+    `**Baseline.** The identical SQL text — built per request by the query service's own request mapper and \`MemorySqlBuilder\` (dist/) — on a direct @duckdb/node-api connection to the same file, ` +
       `\`runAndReadAll\` + \`getRowObjects\` (as the adapter reads), SQL built outside the timing. DuckDB lets one process own a file, so it runs with the server stopped; ` +
       `each round runs raw SQL → in-process layers → whole stack, so all see the same machine conditions. ` +
       `Before measuring, each round checks that the server's newest memory per agent is the raw SQL's.`,

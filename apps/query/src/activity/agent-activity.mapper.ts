@@ -1,6 +1,6 @@
 import { AgentActivityResponse, formatTimeUs } from '@memtrace/contracts';
 import { BucketCount, compareCodePoints } from '@memtrace/store';
-import { AgentActivityQuery } from './agent-activity.parser';
+import { AgentActivityQuery } from './agent-activity-query.mapper';
 
 /** The store's (bucket, type) cells as the response: every bucket of the window, oldest first. */
 export function toActivityResponse(query: AgentActivityQuery, cells: readonly BucketCount[]): AgentActivityResponse {

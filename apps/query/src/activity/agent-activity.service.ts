@@ -5,7 +5,7 @@ import { withAgentAliases } from '../agents/agent-scope';
 import { readScopeNow as scope } from '../request-parsing/read-scope.util';
 import { MemoryReader } from '../memories/memory-reader';
 import { toActivityResponse } from './agent-activity.mapper';
-import { parseAgentActivityQuery } from './agent-activity.parser';
+import { toAgentActivityQuery } from './agent-activity-query.mapper';
 
 /**
  * `GET /api/v1/agents/:id/activity` (new; the explorer's chart): memories per time bucket and type,
@@ -21,7 +21,7 @@ export class AgentActivityService {
   ) {}
 
   async activity(request: AgentActivityRequest): Promise<AgentActivityResponse> {
-    const query = parseAgentActivityQuery(request.agentId, request.params, scope(request.orgId));
+    const query = toAgentActivityQuery(request.agentId, request.params, scope(request.orgId));
     const aliases = await this.aliases.of(request.orgId, query.agentId);
     const cells = await this.reader.countByBucket(withAgentAliases(query.filter, aliases), query.bucketUs);
     return toActivityResponse(query, cells);

@@ -3,7 +3,7 @@ import { ContextResponse, RenderContextRequest } from '@memtrace/contracts';
 import { AgentScope } from '../agents/agent-scope';
 import { MemoryReader } from '../memories/memory-reader';
 import { readScopeNow as scope } from '../request-parsing/read-scope.util';
-import { parseAgentContextRequest, parseSessionContextRequest } from './context-request.parser';
+import { toAgentContextRequest, toSessionContextRequest } from './context-request.mapper';
 import { ContextRenderer } from './context.renderer';
 
 /**
@@ -23,8 +23,8 @@ export class ContextQueryService {
     const readScope = scope(request.orgId);
     const parsed =
       request.subject === 'session'
-        ? parseSessionContextRequest(request.id, request.body, readScope)
-        : parseAgentContextRequest(request.id, request.body, readScope);
+        ? toSessionContextRequest(request.id, request.body, readScope)
+        : toAgentContextRequest(request.id, request.body, readScope);
     const memories = await this.reader.query(await this.agentScope.widen(parsed.query));
     const rendered = this.renderer.render(memories, parsed.subject, parsed.maxTokens);
     const subjectField = parsed.subject.kind === 'session' ? { session_id: parsed.subject.id } : { agent_id: parsed.subject.id };

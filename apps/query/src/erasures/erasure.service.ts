@@ -12,14 +12,14 @@ import {
   GetErasureRequest,
   MEMORY_ID_PATTERN,
 } from '@memtrace/contracts';
+import { validAgentId } from '@memtrace/http';
 import { ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
 import { RedisService } from '@memtrace/redis';
 import { ForgetTombstones } from '@memtrace/ingest';
 import { v7 as uuidv7 } from 'uuid';
-import { requiredId } from '../request-parsing/filter-fields.util';
 import { readScopeNow } from '../request-parsing/read-scope.util';
 import { MemoryReader } from '../memories/memory-reader';
-import { parseForgetBody } from './forget-body.parser';
+import { toForgetRequest } from './forget-request.mapper';
 
 /**
  * Starts erasures (forget by filter, an agent's memories) and answers their receipts. A dry run is
@@ -44,13 +44,13 @@ export class ErasureService implements OnModuleDestroy {
   }
 
   forget(request: ForgetRequest): Promise<ErasureReceipt> {
-    const { filter, dryRun } = parseForgetBody(request.body, readScopeNow(request.orgId));
+    const { filter, dryRun } = toForgetRequest(request.body, readScopeNow(request.orgId));
     return this.start(request.orgId, 'forget', filter, dryRun, request.actor);
   }
 
   /** The memories of an agent about to be deleted, under its id and its name. */
   async eraseAgentMemories(request: EraseAgentMemoriesRequest): Promise<ErasureReceipt> {
-    const agentIds = await this.agents.aliases(request.orgId, requiredId('agent_id', request.agentId));
+    const agentIds = await this.agents.aliases(request.orgId, validAgentId(request.agentId));
     return this.start(request.orgId, 'agent', { agentIds }, false, request.actor);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ExistingIdsRequest, ExistingIdsResponse, ExportPageRequest, ExportPageResponse, MEMORY_ID_PATTERN, toMemoryWire } from '@memtrace/contracts';
-import { parseListMemoriesQuery } from './list-memories.parser';
+import { toListMemoriesQuery } from './list-memories.mapper';
 import { MemoryReader } from './memory-reader';
 
 /** Rows per export page: the list route's largest page, so a reply stays within the RPC frame cap. */
@@ -19,7 +19,7 @@ export class MemoryExportService {
   constructor(private readonly reader: MemoryReader) {}
 
   async page(request: ExportPageRequest): Promise<ExportPageResponse> {
-    const { filter } = parseListMemoriesQuery(withoutPaging(request.params), { orgId: request.orgId, nowUs: request.nowUs });
+    const { filter } = toListMemoriesQuery(withoutPaging(request.params), { orgId: request.orgId, nowUs: request.nowUs });
     const records = await this.reader.query({ filter: { ...filter, after: request.after }, order: 'asc', limit: EXPORT_PAGE_ROWS });
     const last = records.at(-1);
     return { memories: records.map(toMemoryWire), next: last && records.length === EXPORT_PAGE_ROWS ? { timeUs: last.timeUs, id: last.id } : null };

@@ -15,9 +15,9 @@ import {
 import { AgentScope } from '../agents/agent-scope';
 import { hasMore } from '../request-parsing/read-limits.util';
 import { readScopeNow as scope } from '../request-parsing/read-scope.util';
-import { parseAgentMemoriesQuery, parseListMemoriesQuery, parseSessionMemoriesQuery } from './list-memories.parser';
+import { toAgentMemoriesQuery, toListMemoriesQuery, toSessionMemoriesQuery } from './list-memories.mapper';
 import { MemoryReader } from './memory-reader';
-import { parseSearchBody } from './search-memories.parser';
+import { toSearchQuery } from './search-memories.mapper';
 
 /** The memory reads of the REST API (upstream §7.4–§7.6, §7.10, §7.17), envelopes as §4.6. */
 @Injectable()
@@ -28,15 +28,15 @@ export class MemoryQueryService {
   ) {}
 
   list(request: ListMemoriesRequest): Promise<MemoryListResponse> {
-    return this.page(parseListMemoriesQuery(request.params, scope(request.orgId)));
+    return this.page(toListMemoriesQuery(request.params, scope(request.orgId)));
   }
 
   async agentMemories(request: AgentMemoriesRequest): Promise<MemoryListResponse> {
-    return this.page(await this.agentScope.widen(parseAgentMemoriesQuery(request.agentId, request.params, scope(request.orgId))));
+    return this.page(await this.agentScope.widen(toAgentMemoriesQuery(request.agentId, request.params, scope(request.orgId))));
   }
 
   sessionMemories(request: SessionMemoriesRequest): Promise<MemoryListResponse> {
-    return this.page(parseSessionMemoriesQuery(request.sessionId, request.params, scope(request.orgId)));
+    return this.page(toSessionMemoriesQuery(request.sessionId, request.params, scope(request.orgId)));
   }
 
   /** Memory ids are UUIDs (v7); anything else cannot name a memory, so it is a 404 without a query. */
@@ -49,7 +49,7 @@ export class MemoryQueryService {
 
   async search(request: SearchMemoriesRequest): Promise<SearchResponse> {
     const started = performance.now();
-    const records = await this.reader.query(parseSearchBody(request.body, scope(request.orgId)));
+    const records = await this.reader.query(toSearchQuery(request.body, scope(request.orgId)));
     const results = records.map(toMemoryWire);
     // An integer, as every SDK expects.
     return { results, count: results.length, query_time_ms: Math.round(performance.now() - started) };

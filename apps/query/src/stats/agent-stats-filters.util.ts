@@ -1,7 +1,6 @@
 import { MemoryFilter } from '@memtrace/contracts';
-import { requiredId } from '../request-parsing/filter-fields.util';
+import { DEFAULT_WINDOW, parseRelativeWindowUs, validAgentId } from '@memtrace/http';
 import { ReadScope } from '../request-parsing/read-scope.types';
-import { DEFAULT_WINDOW, parseRelativeWindowUs } from '../request-parsing/time-window.util';
 
 /** The memory counts of `GET /api/v1/agents/:id/stats` (upstream §4.3, §7.11), as filters to count. */
 export interface AgentStatsFilters {
@@ -19,7 +18,7 @@ export interface AgentStatsFilters {
  * unknown agent is not an error: its counts are 0, as upstream.
  */
 export function agentStatsFilters(agentId: string, scope: ReadScope): AgentStatsFilters {
-  const id = requiredId('agent_id', agentId);
+  const id = validAgentId(agentId);
   const all: MemoryFilter = { orgId: scope.orgId, agentId: id };
   const last24h: MemoryFilter = { ...all, sinceUs: scope.nowUs - (parseRelativeWindowUs(DEFAULT_WINDOW) as number) };
   return { agentId: id, all, last24h, errors24h: { ...last24h, eventTypes: ['error'] } };

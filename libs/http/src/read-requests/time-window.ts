@@ -67,20 +67,31 @@ export function resolveUntilUs(text: string, nowUs: number): number | undefined 
   return resolveBound('until', text, nowUs);
 }
 
+/** Why a `since`/`until` value is refused, or undefined when it is fine ('' and `until=now` are fine). */
+export type TimeBoundProblem = 'out-of-range' | 'unreadable';
+
+export function timeBoundProblem(text: string, allowNow: boolean): TimeBoundProblem | undefined {
+  if (text === '' || (allowNow && text === 'now')) return undefined;
+  if (parseRelativeWindowUs(text) !== undefined || parseAbsoluteTimeUs(text) !== undefined) return undefined;
+  return /^[+-]?\d+[hdm]$/.test(text) ? 'out-of-range' : 'unreadable';
+}
+
+/** The 400 of a refused value, named after its parameter. */
+export function timeBoundError(field: string, text: string, problem: TimeBoundProblem): { message: string; hint?: string } {
+  if (problem === 'out-of-range') return { message: `invalid ${field}: ${text} is out of range (${RANGE_TEXT})` };
+  return { message: `invalid ${field}: '${clip(text)}' is neither a relative window nor an RFC 3339 timestamp`, hint: TIME_BOUND_HINT };
+}
+
+export const TIME_BOUND_HINT = 'use e.g. 30m, 2h or 7d, or a timestamp like 2026-02-08T12:00:00Z';
+
 function resolveBound(field: 'since' | 'until', text: string, nowUs: number): number | undefined {
   if (text === '') return undefined;
   const windowUs = parseRelativeWindowUs(text);
   if (windowUs !== undefined) return nowUs - windowUs;
   const absoluteUs = parseAbsoluteTimeUs(text);
   if (absoluteUs !== undefined) return absoluteUs;
-  if (/^[+-]?\d+[hdm]$/.test(text)) {
-    throw new AppError('bad_request', `invalid ${field}: ${text} is out of range (${RANGE_TEXT})`);
-  }
-  throw new AppError(
-    'bad_request',
-    `invalid ${field}: '${clip(text)}' is neither a relative window nor an RFC 3339 timestamp`,
-    'use e.g. 30m, 2h or 7d, or a timestamp like 2026-02-08T12:00:00Z',
-  );
+  const { message, hint } = timeBoundError(field, text, timeBoundProblem(text, false) ?? 'unreadable');
+  throw new AppError('bad_request', message, hint);
 }
 
 /** Echoing a 4 KiB value back in an error helps nobody. */

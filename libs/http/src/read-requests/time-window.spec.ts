@@ -1,5 +1,5 @@
 import { AppError } from '@memtrace/contracts';
-import { parseAbsoluteTimeUs, parseRelativeWindowUs, resolveSinceUs, resolveUntilUs } from './time-window.util';
+import { parseAbsoluteTimeUs, parseRelativeWindowUs, resolveSinceUs, resolveUntilUs } from './time-window';
 
 const MINUTE = 60_000_000;
 const HOUR = 60 * MINUTE;

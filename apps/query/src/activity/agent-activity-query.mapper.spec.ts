@@ -1,25 +1,25 @@
 import { HOUR_US, NOW_US, readScope, rejection } from '@memtrace/testing';
 import { toActivityResponse } from './agent-activity.mapper';
-import { MAX_ACTIVITY_BUCKETS, parseAgentActivityQuery } from './agent-activity.parser';
+import { MAX_ACTIVITY_BUCKETS, toAgentActivityQuery } from './agent-activity-query.mapper';
 
 const MINUTE = 60_000_000;
 
-describe('parseAgentActivityQuery', () => {
+describe('toAgentActivityQuery', () => {
   it('defaults to the last 24 h in 1 h buckets, up to now', () => {
-    const q = parseAgentActivityQuery('sdr-7', {}, readScope);
+    const q = toAgentActivityQuery('sdr-7', {}, readScope);
     expect(q).toMatchObject({ agentId: 'sdr-7', bucket: '1h', bucketUs: HOUR_US, filter: { orgId: 'org_a', agentId: 'sdr-7', sinceUs: NOW_US - 24 * HOUR_US, untilUs: NOW_US } });
     // NOW_US is on the hour: 24 whole buckets, [NOW_US-24h, NOW_US).
     expect(q).toMatchObject({ firstBucketUs: NOW_US - 24 * HOUR_US, bucketCount: 24 });
   });
 
   it('takes windows and timestamps as the lists do, and every bucket of the set', () => {
-    const q = parseAgentActivityQuery('a', { since: '2026-02-08T10:30:00Z', until: '30m', bucket: '15m' }, readScope);
+    const q = toAgentActivityQuery('a', { since: '2026-02-08T10:30:00Z', until: '30m', bucket: '15m' }, readScope);
     expect(q).toMatchObject({ filter: { sinceUs: NOW_US - 90 * MINUTE, untilUs: NOW_US - 30 * MINUTE }, bucketCount: 4 });
-    const partial = parseAgentActivityQuery('a', { since: '2026-02-08T10:20:00Z', until: '2026-02-08T11:05:00Z', bucket: '15m' }, readScope);
+    const partial = toAgentActivityQuery('a', { since: '2026-02-08T10:20:00Z', until: '2026-02-08T11:05:00Z', bucket: '15m' }, readScope);
     // 10:15 (partial), 10:30, 10:45, 11:00 (partial).
     expect(partial).toMatchObject({ firstBucketUs: NOW_US - 105 * MINUTE, bucketCount: 4 });
-    for (const bucket of ['1m', '5m', '15m', '1h', '6h', '1d']) expect(parseAgentActivityQuery('a', { since: '1h', bucket }, readScope).bucket).toBe(bucket);
-    expect(parseAgentActivityQuery('a', { until: 'now' }, readScope).filter.untilUs).toBe(NOW_US);
+    for (const bucket of ['1m', '5m', '15m', '1h', '6h', '1d']) expect(toAgentActivityQuery('a', { since: '1h', bucket }, readScope).bucket).toBe(bucket);
+    expect(toAgentActivityQuery('a', { until: 'now' }, readScope).filter.untilUs).toBe(NOW_US);
   });
 
   it('refuses bad input with a 400 that names it, before anything runs', () => {
@@ -37,18 +37,18 @@ describe('parseAgentActivityQuery', () => {
       ['a', { since: '365d', bucket: '1h' }, /^invalid bucket: the window would have 8760 buckets/],
     ];
     for (const [id, params, message] of cases) {
-      expect(rejection(() => parseAgentActivityQuery(id, params, readScope))).toEqual({ status: 400, message: expect.stringMatching(message) });
+      expect(rejection(() => toAgentActivityQuery(id, params, readScope))).toEqual({ status: 400, message: expect.stringMatching(message) });
     }
-    expect(rejection(() => parseAgentActivityQuery('a', { bucket: ['1h', '1m'] } as never, readScope))).toEqual({ status: 400, message: 'invalid bucket: given 2 times, expected once' });
+    expect(rejection(() => toAgentActivityQuery('a', { bucket: ['1h', '1m'] } as never, readScope))).toEqual({ status: 400, message: 'invalid bucket: given 2 times, expected once' });
     // Just under the cap it passes (416 h of 5 minutes: 4992 buckets), just over it does not.
-    expect(parseAgentActivityQuery('a', { since: '416h', bucket: '5m' }, readScope).bucketCount).toBe(4992);
-    expect(rejection(() => parseAgentActivityQuery('a', { since: '417h', bucket: '5m' }, readScope)).message).toMatch(/5004 buckets/);
+    expect(toAgentActivityQuery('a', { since: '416h', bucket: '5m' }, readScope).bucketCount).toBe(4992);
+    expect(rejection(() => toAgentActivityQuery('a', { since: '417h', bucket: '5m' }, readScope)).message).toMatch(/5004 buckets/);
   });
 });
 
 describe('toActivityResponse', () => {
   it('answers every bucket of the window, oldest first, with per-type counts, totals and errors', () => {
-    const q = parseAgentActivityQuery('sdr-7', { since: '3h', bucket: '1h' }, readScope);
+    const q = toAgentActivityQuery('sdr-7', { since: '3h', bucket: '1h' }, readScope);
     const response = toActivityResponse(q, [
       { bucketUs: NOW_US - 2 * HOUR_US, memoryType: 'episodic', count: 3, errors: 1 },
       { bucketUs: NOW_US - 2 * HOUR_US, memoryType: 'decision', count: 1, errors: 0 },

@@ -1,17 +1,17 @@
 import { ID_PATTERN_MESSAGE, TAG_PATTERN_MESSAGE, TYPE_PATTERN_MESSAGE } from '@memtrace/contracts';
 import { HOUR_US, NOW_US, readScope, rejection } from '@memtrace/testing';
 import { hasMore } from '../request-parsing/read-limits.util';
-import { parseAgentMemoriesQuery, parseListMemoriesQuery, parseSessionMemoriesQuery } from './list-memories.parser';
+import { toAgentMemoriesQuery, toListMemoriesQuery, toSessionMemoriesQuery } from './list-memories.mapper';
 
 
-describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
+describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
   it('defaults: whole org, all time, newest first, 100 rows from 0', () => {
-    expect(parseListMemoriesQuery({}, readScope)).toEqual({ filter: { orgId: 'org_a' }, order: 'desc', limit: 100, offset: 0 });
-    expect(parseListMemoriesQuery(undefined, readScope)).toEqual(parseListMemoriesQuery({}, readScope));
+    expect(toListMemoriesQuery({}, readScope)).toEqual({ filter: { orgId: 'org_a' }, order: 'desc', limit: 100, offset: 0 });
+    expect(toListMemoriesQuery(undefined, readScope)).toEqual(toListMemoriesQuery({}, readScope));
   });
 
   it('maps every parameter onto the typed query', () => {
-    const query = parseListMemoriesQuery(
+    const query = toListMemoriesQuery(
       {
         agent_id: 'agent_1',
         session_id: 'sess-1',
@@ -44,12 +44,12 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
   });
 
   it('treats empty values as not given', () => {
-    const query = parseListMemoriesQuery({ agent_id: '', memory_type: '', tags: ' , ', since: '', until: 'now', order: '' }, readScope);
+    const query = toListMemoriesQuery({ agent_id: '', memory_type: '', tags: ' , ', since: '', until: 'now', order: '' }, readScope);
     expect(query.filter).toEqual({ orgId: 'org_a' });
   });
 
   it('accepts timestamps for since and until', () => {
-    const query = parseListMemoriesQuery({ since: '2026-02-01T00:00:00Z', until: '2026-02-07T00:00:00.5Z' }, readScope);
+    const query = toListMemoriesQuery({ since: '2026-02-01T00:00:00Z', until: '2026-02-07T00:00:00.5Z' }, readScope);
     expect(query.filter.sinceUs).toBe(Date.UTC(2026, 1, 1) * 1000);
     expect(query.filter.untilUs).toBe(Date.UTC(2026, 1, 7) * 1000 + 500_000);
   });
@@ -63,7 +63,7 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
     ['1001', 1000],
     ['5000', 1000],
   ])('limit %p → %d (clamped, not reset, above 1000)', (limit, expected) => {
-    expect(parseListMemoriesQuery({ limit }, readScope).limit).toBe(expected);
+    expect(toListMemoriesQuery({ limit }, readScope).limit).toBe(expected);
   });
 
   it.each([
@@ -73,7 +73,7 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
     ['0', 'invalid limit: must be at least 1'],
     ['-5', 'invalid limit: must be at least 1'],
   ])('limit %p is 400 (upstream silently used 100)', (limit, message) => {
-    expect(rejection(() => parseListMemoriesQuery({ limit }, readScope))).toEqual({ status: 400, message });
+    expect(rejection(() => toListMemoriesQuery({ limit }, readScope))).toEqual({ status: 400, message });
   });
 
   it.each([
@@ -81,14 +81,14 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
     ['0', 0],
     ['7', 7],
   ])('offset %p → %d', (offset, expected) => {
-    expect(parseListMemoriesQuery({ offset }, readScope).offset).toBe(expected);
+    expect(toListMemoriesQuery({ offset }, readScope).offset).toBe(expected);
   });
 
   it.each([
     ['-1', 'invalid offset: must be at least 0'],
     ['x', 'invalid offset: must be an integer'],
   ])('offset %p is 400 (upstream silently used 0)', (offset, message) => {
-    expect(rejection(() => parseListMemoriesQuery({ offset }, readScope))).toEqual({ status: 400, message });
+    expect(rejection(() => toListMemoriesQuery({ offset }, readScope))).toEqual({ status: 400, message });
   });
 
   it.each([
@@ -96,15 +96,15 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
     ['desc', 'desc'],
     ['asc', 'asc'],
   ])('order %p → %s', (order, expected) => {
-    expect(parseListMemoriesQuery({ order }, readScope).order).toBe(expected);
+    expect(toListMemoriesQuery({ order }, readScope).order).toBe(expected);
   });
 
   it.each(['ASC', 'sideways', 'asc '])('order %p is 400 (upstream read it as desc)', (order) => {
-    expect(rejection(() => parseListMemoriesQuery({ order }, readScope))).toEqual({ status: 400, message: 'invalid order: must be asc or desc' });
+    expect(rejection(() => toListMemoriesQuery({ order }, readScope))).toEqual({ status: 400, message: 'invalid order: must be asc or desc' });
   });
 
   it('does not check memory_type against the enum, as upstream (an unknown type matches nothing)', () => {
-    expect(parseListMemoriesQuery({ memory_type: 'made_up' }, readScope).filter.memoryTypes).toEqual(['made_up']);
+    expect(toListMemoriesQuery({ memory_type: 'made_up' }, readScope).filter.memoryTypes).toEqual(['made_up']);
   });
 
   it.each([
@@ -120,22 +120,22 @@ describe('parseListMemoriesQuery (GET /api/v1/memories)', () => {
     [{ agent_id: ['a', 'b'] }, 'invalid agent_id: given 2 times, expected once'],
     [{ tags: Array.from({ length: 101 }, (_, i) => `t${i}`).join(',') }, 'invalid tags: 101 values, at most 100 allowed'],
   ])('rejects %j with 400', (params, message) => {
-    expect(rejection(() => parseListMemoriesQuery(params, readScope))).toEqual({ status: 400, message });
+    expect(rejection(() => toListMemoriesQuery(params, readScope))).toEqual({ status: 400, message });
   });
 });
 
-describe('parseAgentMemoriesQuery (GET /api/v1/agents/:id/memories)', () => {
+describe('toAgentMemoriesQuery (GET /api/v1/agents/:id/memories)', () => {
   it('takes the agent from the path and defaults since to 24h', () => {
-    expect(parseAgentMemoriesQuery('agent_1', {}, readScope)).toEqual({
+    expect(toAgentMemoriesQuery('agent_1', {}, readScope)).toEqual({
       filter: { orgId: 'org_a', agentId: 'agent_1', sinceUs: NOW_US - 24 * HOUR_US },
       order: 'desc',
       limit: 100,
     });
-    expect(parseAgentMemoriesQuery('agent_1', { since: '' }, readScope).filter.sinceUs).toBe(NOW_US - 24 * HOUR_US);
+    expect(toAgentMemoriesQuery('agent_1', { since: '' }, readScope).filter.sinceUs).toBe(NOW_US - 24 * HOUR_US);
   });
 
   it('honours memory_type, event_type, since, limit and order, and ignores the rest', () => {
-    const query = parseAgentMemoriesQuery(
+    const query = toAgentMemoriesQuery(
       'agent_1',
       { memory_type: 'decision', event_type: 'decision', since: '2h', limit: '10', order: 'asc', agent_id: 'other', session_id: 's', tags: 'x', until: '1h', offset: '5' },
       readScope,
@@ -148,28 +148,28 @@ describe('parseAgentMemoriesQuery (GET /api/v1/agents/:id/memories)', () => {
   });
 
   it('ignores even invalid values of the parameters it does not honour', () => {
-    expect(() => parseAgentMemoriesQuery('agent_1', { agent_id: '!!', tags: 'a b', until: 'garbage', offset: '-1' }, readScope)).not.toThrow();
+    expect(() => toAgentMemoriesQuery('agent_1', { agent_id: '!!', tags: 'a b', until: 'garbage', offset: '-1' }, readScope)).not.toThrow();
   });
 
   it('validates the limit and order it honours as the list does', () => {
-    expect(rejection(() => parseAgentMemoriesQuery('agent_1', { limit: '0' }, readScope)).message).toBe('invalid limit: must be at least 1');
-    expect(rejection(() => parseAgentMemoriesQuery('agent_1', { order: 'sideways' }, readScope)).message).toBe('invalid order: must be asc or desc');
-    expect(rejection(() => parseSessionMemoriesQuery('sess_1', { limit: 'abc' }, readScope)).message).toBe('invalid limit: must be an integer');
+    expect(rejection(() => toAgentMemoriesQuery('agent_1', { limit: '0' }, readScope)).message).toBe('invalid limit: must be at least 1');
+    expect(rejection(() => toAgentMemoriesQuery('agent_1', { order: 'sideways' }, readScope)).message).toBe('invalid order: must be asc or desc');
+    expect(rejection(() => toSessionMemoriesQuery('sess_1', { limit: 'abc' }, readScope)).message).toBe('invalid limit: must be an integer');
   });
 
   it('rejects a path id failing the ID pattern', () => {
-    expect(rejection(() => parseAgentMemoriesQuery('../admin', {}, readScope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
-    expect(rejection(() => parseAgentMemoriesQuery('', {}, readScope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => toAgentMemoriesQuery('../admin', {}, readScope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => toAgentMemoriesQuery('', {}, readScope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
   });
 });
 
-describe('parseSessionMemoriesQuery (GET /api/v1/sessions/:id/memories)', () => {
+describe('toSessionMemoriesQuery (GET /api/v1/sessions/:id/memories)', () => {
   it('takes the session from the path, with no default window', () => {
-    expect(parseSessionMemoriesQuery('sess_1', {}, readScope)).toEqual({ filter: { orgId: 'org_a', sessionId: 'sess_1' }, order: 'desc', limit: 100 });
+    expect(toSessionMemoriesQuery('sess_1', {}, readScope)).toEqual({ filter: { orgId: 'org_a', sessionId: 'sess_1' }, order: 'desc', limit: 100 });
   });
 
   it('honours memory_type, since, limit and order only', () => {
-    const query = parseSessionMemoriesQuery('sess_1', { memory_type: 'session', since: '1d', limit: '2000', order: 'asc', event_type: 'x', agent_id: 'a' }, readScope);
+    const query = toSessionMemoriesQuery('sess_1', { memory_type: 'session', since: '1d', limit: '2000', order: 'asc', event_type: 'x', agent_id: 'a' }, readScope);
     expect(query).toEqual({
       filter: { orgId: 'org_a', sessionId: 'sess_1', memoryTypes: ['session'], sinceUs: NOW_US - 24 * HOUR_US },
       order: 'asc',
@@ -178,8 +178,8 @@ describe('parseSessionMemoriesQuery (GET /api/v1/sessions/:id/memories)', () => 
   });
 
   it('rejects a bad path id and a bad filter', () => {
-    expect(rejection(() => parseSessionMemoriesQuery('sess 1', {}, readScope))).toEqual({ status: 400, message: `invalid session_id: ${ID_PATTERN_MESSAGE}` });
-    expect(rejection(() => parseSessionMemoriesQuery('sess_1', { memory_type: '9x' }, readScope)).message).toBe(`invalid memory_type: ${TYPE_PATTERN_MESSAGE}`);
+    expect(rejection(() => toSessionMemoriesQuery('sess 1', {}, readScope))).toEqual({ status: 400, message: `invalid session_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => toSessionMemoriesQuery('sess_1', { memory_type: '9x' }, readScope)).message).toBe(`invalid memory_type: ${TYPE_PATTERN_MESSAGE}`);
   });
 });
 
@@ -188,7 +188,15 @@ describe('hasMore', () => {
     expect(hasMore(100, 100)).toBe(true);
     expect(hasMore(99, 100)).toBe(false);
     expect(hasMore(0, 1)).toBe(false);
-    const { limit } = parseListMemoriesQuery({ limit: '5000' }, readScope);
+    const { limit } = toListMemoriesQuery({ limit: '5000' }, readScope);
     expect(hasMore(1000, limit)).toBe(true);
+  });
+});
+
+describe('the order of checks across path and query', () => {
+  it('checks the session memories’ memory_type before the path id, and the agent’s path id first (as the parsers did)', () => {
+    expect(rejection(() => toSessionMemoriesQuery('sess 1', { memory_type: '9x' }, readScope)).message).toMatch(/^invalid memory_type: /);
+    expect(rejection(() => toSessionMemoriesQuery('sess 1', { since: 'soon' }, readScope)).message).toMatch(/^invalid session_id: /);
+    expect(rejection(() => toAgentMemoriesQuery('a b', { memory_type: '9x' }, readScope)).message).toMatch(/^invalid agent_id: /);
   });
 });
