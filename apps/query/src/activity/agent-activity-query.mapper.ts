@@ -1,8 +1,7 @@
-import { MemoryFilter } from '@memtrace/contracts';
+import { MemoryFilter, RawQueryParams } from '@memtrace/contracts';
 import { ACTIVITY_BUCKETS, activityWindowUs, AgentActivityQueryDto, agentPath, checkRead, DEFAULT_ACTIVITY_BUCKET, readQuery } from '@memtrace/http';
 import { bucketStartUs } from '@memtrace/store';
 import { badRequest } from '../request-parsing/filter-fields.util';
-import { QueryParams } from '../request-parsing/query-params.types';
 import { ReadScope } from '../request-parsing/read-scope.types';
 
 /** More buckets than this is a mistake (a year by the minute): refused before anything runs. */
@@ -25,7 +24,7 @@ export interface AgentActivityQuery {
  * `since < time < until`. Every bad value is a 400 naming it, and so, last, is a window past
  * `MAX_ACTIVITY_BUCKETS` buckets.
  */
-export function toAgentActivityQuery(agentId: string, params: QueryParams | undefined, scope: ReadScope): AgentActivityQuery {
+export function toAgentActivityQuery(agentId: string, params: RawQueryParams | undefined, scope: ReadScope): AgentActivityQuery {
   const path = agentPath(agentId);
   const dto = readQuery(AgentActivityQueryDto, params, { nowUs: scope.nowUs });
   checkRead(path, dto);

@@ -1,4 +1,4 @@
-import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
+import { MemoryFilter, MemoryQuery, RawQueryParams } from '@memtrace/contracts';
 import {
   agentPath,
   AgentMemoriesQueryDto,
@@ -17,7 +17,6 @@ import {
   sessionPath,
   validateReadQuery,
 } from '@memtrace/http';
-import { QueryParams } from '../request-parsing/query-params.types';
 import { ReadScope } from '../request-parsing/read-scope.types';
 import { withoutUndefined } from '../request-parsing/filter-fields.util';
 
@@ -27,7 +26,7 @@ import { withoutUndefined } from '../request-parsing/filter-fields.util';
  * `asc` or `desc` (default). An unreadable, `<= 0` limit, a negative offset or another order is
  * 400 (upstream silently used the defaults). Use `hasMore(count, query.limit)`.
  */
-export function toListMemoriesQuery(params: QueryParams | undefined, scope: ReadScope): MemoryQuery {
+export function toListMemoriesQuery(params: RawQueryParams | undefined, scope: ReadScope): MemoryQuery {
   const dto = validateReadQuery(ListMemoriesQueryDto, params);
   const filter: MemoryFilter = {
     orgId: scope.orgId,
@@ -47,7 +46,7 @@ export function toListMemoriesQuery(params: QueryParams | undefined, scope: Read
  * name lookup); only `memory_type`, `event_type`, `since` (default and empty → 24h), `limit` and
  * `order` are honoured, as upstream; `offset`, `until`, `tags` and `session_id` are ignored.
  */
-export function toAgentMemoriesQuery(agentId: string, params: QueryParams | undefined, scope: ReadScope): MemoryQuery {
+export function toAgentMemoriesQuery(agentId: string, params: RawQueryParams | undefined, scope: ReadScope): MemoryQuery {
   const path = agentPath(agentId);
   const dto = readQuery(AgentMemoriesQueryDto, params);
   checkRead(path, dto);
@@ -65,7 +64,7 @@ export function toAgentMemoriesQuery(agentId: string, params: QueryParams | unde
  * `GET /api/v1/sessions/:id/memories` (§7.17): the session comes from the path; only `memory_type`,
  * `since` (no default), `limit` and `order` are honoured. The session's existence is not checked.
  */
-export function toSessionMemoriesQuery(sessionId: string, params: QueryParams | undefined, scope: ReadScope): MemoryQuery {
+export function toSessionMemoriesQuery(sessionId: string, params: RawQueryParams | undefined, scope: ReadScope): MemoryQuery {
   const path = sessionPath(sessionId);
   const dto = readQuery(SessionMemoriesQueryDto, params);
   checkRead(path, dto);
