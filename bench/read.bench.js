@@ -41,9 +41,8 @@ const { MemorySqlBuilder } = dist('libs/store/src');
 const { HotTier } = dist('libs/ingest/src');
 // The embedded store is loaded on demand by the store registry, so it is not in the library's index.
 const { DUCKDB_SESSION_SETTINGS, DuckDbMemoryStore } = dist('libs/store/src/duckdb/duckdb.adapter');
-const { toListMemoriesQuery } = dist('apps/query/src/memories/list-memories.mapper');
-const { toAgentContextRequest } = dist('apps/query/src/context/context-request.mapper');
-const { readScopeNow } = dist('apps/query/src/request-parsing/read-scope.util');
+const { nowUs, queryInOrg } = dist('libs/contracts/src');
+const { toAgentContextRequest, toListMemoriesQuery } = dist('libs/http/src');
 const { ContextRenderer } = dist('apps/query/src/context/context.renderer');
 const { freePort } = dist('libs/testing/src/test-env');
 const { DuckDBInstance } = require('@duckdb/node-api');
@@ -164,10 +163,12 @@ async function timed(warmup, agents, fn) {
 }
 
 const sql = new MemorySqlBuilder(MEASUREMENT);
-const scope = () => readScopeNow(SERVED_ORG);
-/** The exact SQL text the query service runs for each request (its own request mapper and builder, now). */
-const recallQuery = (agent) => toListMemoriesQuery({ agent_id: agent, ...RECALL_PARAMS }, scope());
-const contextRequest = (agent) => toAgentContextRequest(agent, CONTEXT_BODY, scope());
+/** The exact SQL text the query service runs for each request (the gateway's request mapper, the query service's org scoping and builder, now). */
+const recallQuery = (agent) => queryInOrg(SERVED_ORG, toListMemoriesQuery({ agent_id: agent, ...RECALL_PARAMS }, nowUs()));
+const contextRequest = (agent) => {
+  const request = toAgentContextRequest(agent, CONTEXT_BODY, nowUs());
+  return { ...request, query: queryInOrg(SERVED_ORG, request.query) };
+};
 
 /** Baseline: the SQL alone on a direct DuckDB connection (run + read all + row objects, as the adapter reads). */
 async function rawSql(path, plan) {

@@ -95,7 +95,7 @@ describe('traces (OTLP/HTTP) across gateway, ingest worker and query service', (
     expect(reply.status).toBe(200);
     expect(((await reply.json()) as { results: Array<{ content: string }> }).results.map((m) => m.content)).toContain('traced write');
 
-    const pattern = 'query.search-memories.v1';
+    const pattern = 'query.search-memories.v2';
     const spans = await traceWith(receiver, caller.traceId, ['POST /api/v1/search', pattern, 'search_memory', /^SELECT /]);
     const server = only(spans, 'POST /api/v1/search', KIND.server);
     const client = only(spans, pattern, KIND.client);
@@ -123,7 +123,7 @@ describe('traces (OTLP/HTTP) across gateway, ingest worker and query service', (
     await waitFor(async () => receiver.spans.slice(before).some((s) => s.name === 'GET /api/v1/memories'), 30_000, 'the list request span');
     const list = receiver.spans.slice(before).find((s) => s.name === 'GET /api/v1/memories')!;
     expect(list.parentSpanId).toBeUndefined();
-    const rpc = await traceWith(receiver, list.traceId, ['query.list-memories.v1', 'search_memory']);
+    const rpc = await traceWith(receiver, list.traceId, ['query.list-memories.v2', 'search_memory']);
     expect(rpc.some((s) => s.service === 'memtrace-query')).toBe(true);
     expect(receiver.spans.some((s) => s.attributes['http.route'] === '/health')).toBe(false);
   });
@@ -167,9 +167,9 @@ describe('traces of the standalone process', () => {
     const read = clientTraceparent();
     const listed = await fetch(`${app.url('gateway')}/api/v1/memories?agent_id=solo`, { headers: headers(read.header) });
     expect(listed.status).toBe(200);
-    const readSpans = await traceWith(receiver, read.traceId, ['GET /api/v1/memories', 'query.list-memories.v1', 'search_memory', /^SELECT /]);
-    const rpc = only(readSpans, 'query.list-memories.v1', KIND.server);
-    expect(rpc.parentSpanId).toBe(only(readSpans, 'query.list-memories.v1', KIND.client).spanId);
+    const readSpans = await traceWith(receiver, read.traceId, ['GET /api/v1/memories', 'query.list-memories.v2', 'search_memory', /^SELECT /]);
+    const rpc = only(readSpans, 'query.list-memories.v2', KIND.server);
+    expect(rpc.parentSpanId).toBe(only(readSpans, 'query.list-memories.v2', KIND.client).spanId);
     const search = only(readSpans, 'search_memory', KIND.internal);
     expect(search.parentSpanId).toBe(rpc.spanId);
     expect(readSpans.find((s) => s.name.startsWith('SELECT '))).toMatchObject({ parentSpanId: search.spanId, attributes: expect.objectContaining({ 'db.system.name': 'duckdb' }) });

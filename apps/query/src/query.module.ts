@@ -14,6 +14,7 @@ import { MemoryEraser } from './memories/memory-eraser';
 import { MemoryExportService } from './memories/memory-export.service';
 import { MemoryReader } from './memories/memory-reader';
 import { ReadAdmission } from './memories/read-admission';
+import { LegacyReadController } from './rpc/legacy-read.controller';
 import { QueryController } from './rpc/query.controller';
 import { QueryRpcFilter } from './rpc/query-rpc.filter';
 import { AgentStatsService } from './stats/agent-stats.service';
@@ -26,7 +27,7 @@ import { AgentStatsService } from './stats/agent-stats.service';
  */
 @Module({
   imports: [StoreModule, WriteStateModule],
-  controllers: [QueryController],
+  controllers: [QueryController, LegacyReadController],
   providers: [
     {
       provide: ReadAdmission,

@@ -9,7 +9,7 @@ export type { DuckDbStoreOptions } from './duckdb/duckdb.adapter';
 export { MemorySqlBuilder, ARC_MAX_SQL_LENGTH } from './sql/memory-sql.builder';
 export { isValidMeasurement } from './sql/measurement-name.util';
 export { matchesFilter, compareRecords, compareCodePoints } from './filter/memory-filter.predicate';
-export { bucketStartUs, countRecordsByBucket } from './filter/bucket-count.util';
+export { countRecordsByBucket } from './filter/bucket-count.util';
 export { MEMORY_COLUMNS, MEMORY_COLUMN_NAMES, type MemoryColumnName, type MemoryColumns } from './schema/memory.columns';
 export { fromStoredRow, toMemoryColumns, tagsToCsv, csvToTags } from './schema/memory-row.mapper';
 export { encodeArcColumns } from './arc/arc-msgpack.encoder';

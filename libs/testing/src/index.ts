@@ -8,7 +8,7 @@ export * from './redis-process';
 export * from './factories/memory-record.factory';
 export * from './store/fake-arc.server';
 export * from './store/msgpack-markers';
-export * from './factories/read-scope.factory';
+export * from './factories/read-clock.factory';
 export * from './rejection';
 export * from './e2e-stack';
 export * from './http-request';

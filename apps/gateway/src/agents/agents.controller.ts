@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import { AppError, ErasureReceipt, QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
+import { AppError, ErasureReceipt, LEGACY_READ_PATTERNS, nowUs, QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
+import { toAgentActivityQuery, toAgentContextRequest, toAgentMemoriesQuery } from '@memtrace/http';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import type { FastifyReply } from 'fastify';
 import { AgentMemoriesQueryDto, ContextRequestDto } from '../memories/dto/memory-read.request.dto';
@@ -41,7 +42,9 @@ export class AgentsController {
   @RequireScope('read')
   @ApiQuery({ type: AgentMemoriesQueryDto })
   memories(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: RawQueryParams) {
-    return this.query.send(QUERY_PATTERNS.agentMemories, { orgId: principal.orgId, agentId: id, params: params ?? {} });
+    const { orgId } = principal;
+    const query = toAgentMemoriesQuery(id, params, nowUs());
+    return this.query.send(QUERY_PATTERNS.agentMemories, { orgId, query }, { pattern: LEGACY_READ_PATTERNS.agentMemories, request: { orgId, agentId: id, params: params ?? {} } });
   }
 
   @Get(':id/stats')
@@ -54,7 +57,9 @@ export class AgentsController {
   @Get(':id/activity')
   @RequireScope('read')
   activity(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: RawQueryParams) {
-    return this.query.send(QUERY_PATTERNS.agentActivity, { orgId: principal.orgId, agentId: id, params: params ?? {} });
+    const { orgId } = principal;
+    const query = toAgentActivityQuery(id, params, nowUs());
+    return this.query.send(QUERY_PATTERNS.agentActivity, { orgId, query }, { pattern: LEGACY_READ_PATTERNS.agentActivity, request: { orgId, agentId: id, params: params ?? {} } });
   }
 
   /** New: the agent's recent memories across all its sessions, as a context block. */
@@ -63,7 +68,9 @@ export class AgentsController {
   @RequireScope('read')
   @ApiBody({ type: ContextRequestDto, required: false })
   context(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.query.send(QUERY_PATTERNS.renderContext, { orgId: principal.orgId, subject: 'agent', id, body: body ?? null });
+    const { orgId } = principal;
+    const context = toAgentContextRequest(id, body, nowUs());
+    return this.query.send(QUERY_PATTERNS.renderContext, { orgId, ...context }, { pattern: LEGACY_READ_PATTERNS.renderContext, request: { orgId, subject: 'agent', id, body: body ?? null } });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
-import { QUERY_PATTERNS } from '@memtrace/contracts';
+import { LEGACY_READ_PATTERNS, nowUs, QUERY_PATTERNS } from '@memtrace/contracts';
+import { toForgetRequest } from '@memtrace/http';
 import { CountsMemories, CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateMemoriesPipe, MemoryWrite } from './create-memories.pipe';
@@ -49,7 +50,10 @@ export class MemoriesController {
   @HttpCode(202)
   @RequireScope('write')
   forget(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    return this.query.send(QUERY_PATTERNS.forget, { orgId: principal.orgId, body: body ?? null, actor: `key:${principal.keyId}` });
+    const { orgId } = principal;
+    const actor = `key:${principal.keyId}`;
+    const { filter, dryRun } = toForgetRequest(body, nowUs());
+    return this.query.send(QUERY_PATTERNS.forget, { orgId, filter, dryRun, actor }, { pattern: LEGACY_READ_PATTERNS.forget, request: { orgId, body: body ?? null, actor } });
   }
 
   /**

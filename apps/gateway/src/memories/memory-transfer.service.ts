@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memtrace/config';
-import { ExportPageResponse, nowUs, QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
+import { ExportPageResponse, LEGACY_READ_PATTERNS, nowUs, QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
+import { toExportFilter } from '@memtrace/http';
 import { ErasedIds } from '@memtrace/ingest';
 import { StoreBindingResolver } from '@memtrace/tenancy';
 import { QueryClient } from '../query/query.client';
@@ -32,7 +33,11 @@ export class MemoryTransferService {
   /** NDJSON chunks, one page each. The first page is read before it returns, so a bad filter is still a clean 400. */
   async export(orgId: string, params: RawQueryParams): Promise<AsyncGenerator<string>> {
     const at = nowUs();
-    const read = (after?: ExportPageResponse['next']) => this.query.send(QUERY_PATTERNS.exportPage, { orgId, params, nowUs: at, ...(after ? { after } : {}) });
+    const filter = toExportFilter(params, at);
+    const read = (next?: ExportPageResponse['next']) => {
+      const after = next ? { after: next } : {};
+      return this.query.send(QUERY_PATTERNS.exportPage, { orgId, filter, ...after }, { pattern: LEGACY_READ_PATTERNS.exportPage, request: { orgId, params, nowUs: at, ...after } });
+    };
     const first = await read();
     return (async function* pages() {
       for (let page = first; ; page = await read(page.next)) {

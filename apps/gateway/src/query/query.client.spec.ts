@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createHmac, randomBytes } from 'node:crypto';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { AppConfig } from '@memtrace/config';
-import { AppError, QUERY_PATTERNS } from '@memtrace/contracts';
+import { AppError, LEGACY_READ_PATTERNS, QUERY_PATTERNS } from '@memtrace/contracts';
+import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
 import { Metrics } from '@memtrace/observability';
 import { signedJsonSocket } from '@memtrace/tenancy';
 import pino from 'pino';
@@ -114,7 +115,11 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; cod
 }
 
 const LIST = QUERY_PATTERNS.listMemories;
-const request = { orgId: 'org_a', params: { agent_id: 'bot', since: '2h' } };
+const query = (filter: Record<string, unknown> = { agentId: 'bot' }) => ({ filter, order: 'desc' as const, limit: 100 });
+const request = { orgId: 'org_a', query: query() };
+/** A request whose agent id names the answer the fake service should give. */
+const caseOf = (packet: Packet) => (packet.data.query as { filter: { agentId: string } }).filter.agentId;
+const asking = (name: string) => ({ ...request, query: query({ agentId: name }) });
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.onModuleDestroy()));
@@ -127,7 +132,7 @@ describe('QueryClient', () => {
     const { client } = queryClient([address]);
     await expect(client.send(LIST, request)).resolves.toEqual({ memories: [], count: 0, has_more: false });
     expect(fake.refusals).toEqual([]);
-    expect(fake.packets).toEqual([{ pattern: 'query.list-memories.v1', data: request, id: expect.any(String) }]);
+    expect(fake.packets).toEqual([{ pattern: 'query.list-memories.v2', data: request, id: expect.any(String) }]);
   });
 
   it("maps the service's {code, message, hint} to the AppError of the shared table", async () => {
@@ -138,10 +143,10 @@ describe('QueryClient', () => {
       down: { code: 'store_unavailable', message: 'the memory store of this org is unavailable', hint: 'connect ECONNREFUSED; retry later' },
       internal: { code: 'internal', message: 'internal error in the query service' },
     };
-    const { address } = await service((packet) => ({ err: errors[(packet.data.params as { case: string }).case as string] }));
+    const { address } = await service((packet) => ({ err: errors[caseOf(packet)] }));
     const { client, metrics } = queryClient([address]);
     const answers = [];
-    for (const name of Object.keys(errors)) answers.push(await failure(client.send(LIST, { ...request, params: { case: name } })));
+    for (const name of Object.keys(errors)) answers.push(await failure(client.send(LIST, asking(name))));
     expect(answers).toEqual([
       { status: 404, code: 'not_found', message: 'memory not found' },
       { status: 400, code: 'bad_request', message: "invalid since: 'yesterday'", hint: 'use 2h or an RFC 3339 time' },
@@ -164,16 +169,59 @@ describe('QueryClient', () => {
 
   it('an error that is not a code of the table (no handler for the pattern, an unknown code) is a 503, never a made-up status', async () => {
     const { address } = await service((packet) =>
-      (packet.data.params as { case: string }).case === 'no-handler'
+      caseOf(packet) === 'no-handler'
         ? { err: { status: 'error', message: 'There is no matching message handler defined in the remote service.' } }
         : { err: { code: 'teapot', message: 'I am a teapot' } },
     );
     const { client, logged } = queryClient([address]);
     const unavailable = { status: 503, code: 'query_unavailable', message: 'the query service is unavailable', hint: 'retry later' };
-    expect(await failure(client.send(LIST, { ...request, params: { case: 'no-handler' } }))).toEqual(unavailable);
-    expect(await failure(client.send(LIST, { ...request, params: { case: 'unknown-code' } }))).toEqual(unavailable);
+    expect(await failure(client.send(LIST, asking('no-handler')))).toEqual(unavailable);
+    expect(await failure(client.send(LIST, asking('unknown-code')))).toEqual(unavailable);
     // Logged as an answer it could not read, not as a process it could not reach.
     expect(logged.filter((line) => line.msg === 'query service answered an error this gateway does not know')).toHaveLength(2);
+  });
+
+  describe('a query process of the previous release (rolling deploy)', () => {
+    const legacy = { pattern: LEGACY_READ_PATTERNS.listMemories, request: { orgId: 'org_a', params: { agent_id: 'bot' } } };
+    /** Answers the v1 patterns only, with Nest's own "no handler" reply to anything newer. */
+    const previousRelease = (packet: Packet): Answer =>
+      packet.pattern.endsWith('.v1') ? { response: { memories: [], count: 0, has_more: false } } : { err: NO_MESSAGE_HANDLER };
+
+    it('is sent the legacy request on the same process when it has no handler for the current pattern', async () => {
+      const { service: fake, address } = await service(previousRelease);
+      const { client } = queryClient([address]);
+      await expect(client.send(LIST, request, legacy)).resolves.toEqual({ memories: [], count: 0, has_more: false });
+      expect(fake.packets.map((p) => [p.pattern, p.data])).toEqual([
+        ['query.list-memories.v2', request],
+        ['query.list-memories.v1', legacy.request],
+      ]);
+    });
+
+    it('a process of this release answers the current pattern: the legacy request is never sent', async () => {
+      const { service: fake, address } = await service(() => ({ response: 'current' }));
+      const { client } = queryClient([address]);
+      await expect(client.send(LIST, request, legacy)).resolves.toBe('current');
+      expect(fake.packets.map((p) => p.pattern)).toEqual(['query.list-memories.v2']);
+    });
+
+    it("the legacy answer's error is the caller's, as any answered error", async () => {
+      const { address } = await service((packet) => (packet.pattern.endsWith('.v1') ? { err: { code: 'bad_request', message: 'invalid agent_id' } } : { err: NO_MESSAGE_HANDLER }));
+      const { client } = queryClient([address]);
+      expect(await failure(client.send(LIST, request, legacy))).toEqual({ status: 400, code: 'bad_request', message: 'invalid agent_id' });
+    });
+
+    it('any other error is not a reason to fall back', async () => {
+      const { service: fake, address } = await service(() => ({ err: { code: 'store_busy', message: 'too many reads for this org' } }));
+      const { client } = queryClient([address]);
+      expect((await failure(client.send(LIST, request, legacy))).code).toBe('store_busy');
+      expect(fake.packets).toHaveLength(1);
+    });
+
+    it('without a legacy request, "no handler" is a 503 as before', async () => {
+      const { address } = await service(previousRelease);
+      const { client } = queryClient([address]);
+      expect((await failure(client.send(LIST, request))).status).toBe(503);
+    });
   });
 
   it('a service that does not answer in time is a 503 query_unavailable, and the request is not piled onto the next process', async () => {
@@ -214,7 +262,7 @@ describe('QueryClient', () => {
   it('a request over the frame cap is a 413 before anything is sent (the service would close the connection)', async () => {
     const { service: fake, address } = await service(() => ({ response: 'ok' }));
     const { client } = queryClient([address], { MEMTRACE_INTERNAL_MAX_FRAME_BYTES: '4096' });
-    const big = { ...request, body: { content_contains: 'x'.repeat(4096 - 1024) } };
+    const big = { ...request, query: query({ contentContains: 'x'.repeat(4096 - 1024) }) };
     expect(await failure(client.send(QUERY_PATTERNS.searchMemories, big))).toEqual({
       status: 413,
       code: 'payload_too_large',
@@ -222,7 +270,7 @@ describe('QueryClient', () => {
       hint: 'keep filters and query text under 3072 bytes',
     });
     // Just under the cap goes through.
-    await expect(client.send(QUERY_PATTERNS.searchMemories, { ...request, body: { q: 'x'.repeat(2900) } })).resolves.toBe('ok');
+    await expect(client.send(QUERY_PATTERNS.searchMemories, { ...request, query: query({ contentContains: 'x'.repeat(2800) }) })).resolves.toBe('ok');
     expect(fake.packets).toHaveLength(1);
   });
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
 import { Span, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '@memtrace/config';
-import { AppError, ERROR_STATUS, ErrorCode, QueryPattern, RequestOf, ResponseOf, rpcErrorSchema } from '@memtrace/contracts';
+import { AppError, ERROR_STATUS, ErrorCode, LegacyReadPattern, QueryPattern, RequestOf, ResponseOf, rpcErrorSchema } from '@memtrace/contracts';
 import { inSpan, InSpanOptions, LOGGER, Metrics, traceCarrier } from '@memtrace/observability';
 import { signedJsonSocket } from '@memtrace/tenancy';
 import { types } from 'node:util';
@@ -44,18 +45,24 @@ export class QueryClient implements OnModuleDestroy {
     this.maxRequestBytes = config.query.maxFrameBytes - FRAME_OVERHEAD_BYTES;
   }
 
-  /** In a CLIENT span whose context travels in the request (`trace`, inside the signed frame). */
-  send<P extends QueryPattern>(pattern: P, request: RequestOf<P>): Promise<ResponseOf<P>> {
+  /**
+   * In a CLIENT span whose context travels in the request (`trace`, inside the signed frame). A
+   * query process of the previous release has no handler for a current read pattern: it is sent
+   * `legacy` (the same read as that release sent it) instead, so either may be deployed first.
+   */
+  send<P extends QueryPattern>(pattern: P, request: RequestOf<P>, legacy?: LegacyRead<P>): Promise<ResponseOf<P>> {
     return this.metrics.timeRpc('client', pattern, () =>
       inSpan(pattern, RPC_SPAN, (span) => {
         if (span.isRecording()) span.setAttribute('rpc.method', pattern);
         const trace = traceCarrier();
-        return this.dispatch<ResponseOf<P>>(pattern, trace ? { ...request, trace } : request, span);
+        const traced = (message: object) => (trace ? { ...message, trace } : message);
+        const fallback = legacy && { pattern: legacy.pattern, request: traced(legacy.request) };
+        return this.dispatch<ResponseOf<P>>({ pattern, request: traced(request) }, fallback, span);
       }),
     );
   }
 
-  private async dispatch<T>(pattern: QueryPattern, request: object, span: Span): Promise<T> {
+  private async dispatch<T>({ pattern, request }: Message, legacy: Message | undefined, span: Span): Promise<T> {
     // The query service closes the connection on a frame over its cap; say so instead of a 503.
     if (Buffer.byteLength(JSON.stringify(request)) > this.maxRequestBytes) {
       throw new AppError('payload_too_large', 'the request is too large to query', `keep filters and query text under ${this.maxRequestBytes} bytes`);
@@ -66,7 +73,7 @@ export class QueryClient implements OnModuleDestroy {
       const { address, host, port, proxy } = this.clients[(first + i) % this.clients.length];
       if (span.isRecording()) span.setAttributes({ 'server.address': host, 'server.port': port });
       try {
-        return await firstValueFrom(proxy.send<T>(pattern, request).pipe(timeout(this.timeoutMs)));
+        return await this.exchange<T>(proxy, { pattern, request }, legacy);
       } catch (error) {
         const answer = answered(error);
         if (answer) throw answer;
@@ -87,10 +94,31 @@ export class QueryClient implements OnModuleDestroy {
     return Promise.reject(new AppError('query_unavailable', 'the query service is unavailable', 'retry later'));
   }
 
+  private async exchange<T>(proxy: ClientProxy, message: Message, legacy: Message | undefined): Promise<T> {
+    const ask = ({ pattern, request }: Message) => firstValueFrom(proxy.send<T>(pattern, request).pipe(timeout(this.timeoutMs)));
+    try {
+      return await ask(message);
+    } catch (error) {
+      // Nest's TCP server answers a pattern it has no handler for with this string: a process older than the pattern.
+      if (!legacy || error !== NO_MESSAGE_HANDLER) throw error;
+      return ask(legacy);
+    }
+  }
+
   async onModuleDestroy() {
     await Promise.all(this.clients.map(({ proxy }) => proxy.close()));
   }
 }
+
+interface Message {
+  pattern: QueryPattern;
+  request: object;
+}
+
+/** The legacy read a current read pattern falls back to: any of `LEGACY_READ_PATTERNS` that answers what `P` answers. */
+export type LegacyRead<P extends QueryPattern> = {
+  [L in LegacyReadPattern]: ResponseOf<L> extends ResponseOf<P> ? { pattern: L; request: RequestOf<L> } : never;
+}[LegacyReadPattern];
 
 const RPC_SPAN: InSpanOptions = { kind: SpanKind.CLIENT, attributes: { 'rpc.system.name': 'nestjs_tcp' } };
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import { QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
+import { LEGACY_READ_PATTERNS, nowUs, QUERY_PATTERNS, RawQueryParams } from '@memtrace/contracts';
+import { toSessionContextRequest, toSessionMemoriesQuery } from '@memtrace/http';
 import { CurrentPrincipal, Principal, RequireScope } from '@memtrace/tenancy';
 import { CreateSessionRequestDto } from './dto/create-session.request.dto';
 import { UpdateSessionRequestDto } from './dto/update-session.request.dto';
@@ -46,7 +47,9 @@ export class SessionsController {
   @RequireScope('read')
   @ApiQuery({ type: SessionMemoriesQueryDto })
   memories(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() params: RawQueryParams) {
-    return this.query.send(QUERY_PATTERNS.sessionMemories, { orgId: principal.orgId, sessionId: id, params: params ?? {} });
+    const { orgId } = principal;
+    const query = toSessionMemoriesQuery(id, params, nowUs());
+    return this.query.send(QUERY_PATTERNS.sessionMemories, { orgId, query }, { pattern: LEGACY_READ_PATTERNS.sessionMemories, request: { orgId, sessionId: id, params: params ?? {} } });
   }
 
   /** Body optional, or literal `null` (upstream §8). */
@@ -55,6 +58,8 @@ export class SessionsController {
   @RequireScope('read')
   @ApiBody({ type: ContextRequestDto, required: false })
   context(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.query.send(QUERY_PATTERNS.renderContext, { orgId: principal.orgId, subject: 'session', id, body: body ?? null });
+    const { orgId } = principal;
+    const context = toSessionContextRequest(id, body, nowUs());
+    return this.query.send(QUERY_PATTERNS.renderContext, { orgId, ...context }, { pattern: LEGACY_READ_PATTERNS.renderContext, request: { orgId, subject: 'session', id, body: body ?? null } });
   }
 }

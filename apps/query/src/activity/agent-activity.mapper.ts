@@ -1,13 +1,13 @@
-import { AgentActivityResponse, formatTimeUs } from '@memtrace/contracts';
+import { ActivityQuery, AgentActivityResponse, formatTimeUs, windowBuckets } from '@memtrace/contracts';
 import { BucketCount, compareCodePoints } from '@memtrace/store';
-import { AgentActivityQuery } from './agent-activity-query.mapper';
 
 /** The store's (bucket, type) cells as the response: every bucket of the window, oldest first. */
-export function toActivityResponse(query: AgentActivityQuery, cells: readonly BucketCount[]): AgentActivityResponse {
+export function toActivityResponse(query: ActivityQuery, cells: readonly BucketCount[]): AgentActivityResponse {
   const buckets: AgentActivityResponse['buckets'] = [];
   const byStart = new Map<number, AgentActivityResponse['buckets'][number]>();
-  for (let i = 0; i < query.bucketCount; i++) {
-    const startUs = query.firstBucketUs + i * query.bucketUs;
+  const { firstBucketUs, bucketCount } = windowBuckets(query.sinceUs, query.untilUs, query.bucketUs);
+  for (let i = 0; i < bucketCount; i++) {
+    const startUs = firstBucketUs + i * query.bucketUs;
     const bucket = { start: formatTimeUs(startUs), counts: {}, total: 0, errors: 0 };
     buckets.push(bucket);
     byStart.set(startUs, bucket);
@@ -24,8 +24,8 @@ export function toActivityResponse(query: AgentActivityQuery, cells: readonly Bu
   }
   return {
     agent_id: query.agentId,
-    since: formatTimeUs(query.filter.sinceUs),
-    until: formatTimeUs(query.filter.untilUs),
+    since: formatTimeUs(query.sinceUs),
+    until: formatTimeUs(query.untilUs),
     bucket: query.bucket,
     bucket_seconds: query.bucketUs / 1_000_000,
     memory_types: [...types].sort(compareCodePoints),

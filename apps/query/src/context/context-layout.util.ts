@@ -1,11 +1,5 @@
-import { formatTimeUs, MemoryRecord } from '@memtrace/contracts';
+import { ContextSubject, formatTimeUs, MemoryRecord } from '@memtrace/contracts';
 import { cutText } from './text-cut.util';
-
-/** Whose context is rendered: a session (upstream's endpoint) or an agent across its sessions (new). */
-export interface ContextSubject {
-  kind: 'session' | 'agent';
-  id: string;
-}
 
 export type SectionKey = 'actions' | 'decisions' | 'errors' | 'other';
 

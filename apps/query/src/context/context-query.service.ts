@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ContextResponse, RenderContextRequest } from '@memtrace/contracts';
+import { ContextResponse, ContextSubject, queryInOrg, ReadQuery } from '@memtrace/contracts';
 import { AgentScope } from '../agents/agent-scope';
 import { MemoryReader } from '../memories/memory-reader';
-import { readScopeNow as scope } from '../request-parsing/read-scope.util';
-import { toAgentContextRequest, toSessionContextRequest } from './context-request.mapper';
 import { ContextRenderer } from './context.renderer';
 
 /**
@@ -19,15 +17,11 @@ export class ContextQueryService {
     private readonly agentScope: AgentScope,
   ) {}
 
-  async render(request: RenderContextRequest): Promise<ContextResponse> {
-    const readScope = scope(request.orgId);
-    const parsed =
-      request.subject === 'session'
-        ? toSessionContextRequest(request.id, request.body, readScope)
-        : toAgentContextRequest(request.id, request.body, readScope);
-    const memories = await this.reader.query(await this.agentScope.widen(parsed.query));
-    const rendered = this.renderer.render(memories, parsed.subject, parsed.maxTokens);
-    const subjectField = parsed.subject.kind === 'session' ? { session_id: parsed.subject.id } : { agent_id: parsed.subject.id };
+  /** `maxTokens` undefined renders every row (upstream ignored max_tokens). */
+  async render(orgId: string, subject: ContextSubject, query: ReadQuery, maxTokens: number | undefined): Promise<ContextResponse> {
+    const memories = await this.reader.query(await this.agentScope.widen(queryInOrg(orgId, query)));
+    const rendered = this.renderer.render(memories, subject, maxTokens);
+    const subjectField = subject.kind === 'session' ? { session_id: subject.id } : { agent_id: subject.id };
     return { ...subjectField, ...rendered };
   }
 }

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MemoryRecord } from '@memtrace/contracts';
+import { ContextSubject, MemoryRecord } from '@memtrace/contracts';
 import { memoryRecord } from '@memtrace/testing';
-import { ContextSubject } from './context-layout.util';
 import { ContextRenderer } from './context.renderer';
 import { o200kTokenCounter } from './token-counter.util';
 

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { MEMORY_TYPES, MemoryRecord } from '@memtrace/contracts';
-import { ContextSubject } from './context-layout.util';
+import { ContextSubject, MEMORY_TYPES, MemoryRecord } from '@memtrace/contracts';
 import { ContextRenderer } from './context.renderer';
 import { o200kTokenCounter } from './token-counter.util';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { MEMORY_TYPES, MemoryRecord } from '@memtrace/contracts';
-import { ContextLine, ContextSubject, contextHeader, FILL_PRIORITY, formatLine, omittedLine, SECTIONS, sectionOf } from './context-layout.util';
+import { ContextSubject, MEMORY_TYPES, MemoryRecord } from '@memtrace/contracts';
+import { ContextLine, contextHeader, FILL_PRIORITY, formatLine, omittedLine, SECTIONS, sectionOf } from './context-layout.util';
 import { ContextRenderer, DEFAULT_MAX_LINE_CHARS, RenderedContext } from './context.renderer';
 import { o200kTokenCounter, TokenCounter } from './token-counter.util';
 

@@ -1,6 +1,5 @@
-import { MemoryRecord } from '@memtrace/contracts';
+import { ContextSubject, MemoryRecord } from '@memtrace/contracts';
 import { memoryRecord } from '@memtrace/testing';
-import { ContextSubject } from './context-layout.util';
 import { ContextRenderer, DEFAULT_MAX_LINE_CHARS } from './context.renderer';
 import { o200kTokenCounter, TokenCounter } from './token-counter.util';
 

@@ -1,5 +1,5 @@
-import { MemoryRecord } from '@memtrace/contracts';
-import { ContextLine, ContextSubject, contextHeader, FILL_PRIORITY, formatLine, layoutContext, omittedLine, sectionOf } from './context-layout.util';
+import { ContextSubject, MemoryRecord } from '@memtrace/contracts';
+import { ContextLine, contextHeader, FILL_PRIORITY, formatLine, layoutContext, omittedLine, sectionOf } from './context-layout.util';
 import { LayoutCosts } from './layout-cost.util';
 import { o200kTokenCounter, TokenCounter } from './token-counter.util';
 

@@ -1,4 +1,5 @@
-import { ContextLine, ContextSubject, FILL_PRIORITY, layoutPieces, SECTIONS, SectionKey } from './context-layout.util';
+import { ContextSubject } from '@memtrace/contracts';
+import { ContextLine, FILL_PRIORITY, layoutPieces, SECTIONS, SectionKey } from './context-layout.util';
 import { TokenCounter } from './token-counter.util';
 
 /** A stretch of the text between two joins where the counter is additive. */

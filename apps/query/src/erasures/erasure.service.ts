@@ -8,7 +8,6 @@ import {
   ErasureKind,
   ErasureReceipt,
   erasureStoreFilter,
-  ForgetRequest,
   GetErasureRequest,
   MEMORY_ID_PATTERN,
 } from '@memtrace/contracts';
@@ -17,9 +16,7 @@ import { ErasureLauncher, ErasureQueue } from '@memtrace/ingest';
 import { RedisService } from '@memtrace/redis';
 import { ForgetTombstones } from '@memtrace/ingest';
 import { v7 as uuidv7 } from 'uuid';
-import { readScopeNow } from '../request-parsing/read-scope.util';
 import { MemoryReader } from '../memories/memory-reader';
-import { toForgetRequest } from './forget-request.mapper';
 
 /**
  * Starts erasures (forget by filter, an agent's memories) and answers their receipts. A dry run is
@@ -43,9 +40,9 @@ export class ErasureService implements OnModuleDestroy {
     this.launcher = new ErasureLauncher(erasures, tombstones, new ErasureQueue(redis.client, config.redis.prefix, redis.cluster));
   }
 
-  forget(request: ForgetRequest): Promise<ErasureReceipt> {
-    const { filter, dryRun } = toForgetRequest(request.body, readScopeNow(request.orgId));
-    return this.start(request.orgId, 'forget', filter, dryRun, request.actor);
+  /** `filter` is never empty (the request's schema, and the gateway's check before it). */
+  forget(orgId: string, filter: ErasureFilter, dryRun: boolean, actor: string): Promise<ErasureReceipt> {
+    return this.start(orgId, 'forget', filter, dryRun, actor);
   }
 
   /** The memories of an agent about to be deleted, under its id and its name. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ExistingIdsRequest, ExistingIdsResponse, ExportPageRequest, ExportPageResponse, MEMORY_ID_PATTERN, toMemoryWire } from '@memtrace/contracts';
-import { toListMemoriesQuery } from './list-memories.mapper';
+import { ExistingIdsRequest, ExistingIdsResponse, ExportPageResponse, inOrg, MEMORY_ID_PATTERN, MemoryKey, ReadFilter, toMemoryWire } from '@memtrace/contracts';
 import { MemoryReader } from './memory-reader';
 
 /** Rows per export page: the list route's largest page, so a reply stays within the RPC frame cap. */
@@ -18,9 +17,8 @@ const IDS_PER_QUERY = 150;
 export class MemoryExportService {
   constructor(private readonly reader: MemoryReader) {}
 
-  async page(request: ExportPageRequest): Promise<ExportPageResponse> {
-    const { filter } = toListMemoriesQuery(withoutPaging(request.params), { orgId: request.orgId, nowUs: request.nowUs });
-    const records = await this.reader.query({ filter: { ...filter, after: request.after }, order: 'asc', limit: EXPORT_PAGE_ROWS });
+  async page(orgId: string, filter: ReadFilter, after: MemoryKey | undefined): Promise<ExportPageResponse> {
+    const records = await this.reader.query({ filter: { ...inOrg(orgId, filter), after }, order: 'asc', limit: EXPORT_PAGE_ROWS });
     const last = records.at(-1);
     return { memories: records.map(toMemoryWire), next: last && records.length === EXPORT_PAGE_ROWS ? { timeUs: last.timeUs, id: last.id } : null };
   }
@@ -35,10 +33,4 @@ export class MemoryExportService {
     }
     return { ids: [...found] };
   }
-}
-
-/** Export reads every matching row: list's paging parameters mean nothing here. */
-function withoutPaging(params: ExportPageRequest['params']): Record<string, string | string[]> {
-  const { limit: _limit, offset: _offset, order: _order, ...filters } = params ?? {};
-  return filters;
 }

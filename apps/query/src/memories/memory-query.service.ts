@@ -1,23 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AgentMemoriesRequest,
-  GetMemoryRequest,
-  ListMemoriesRequest,
-  MemoryListResponse,
-  MemoryQuery,
-  SearchMemoriesRequest,
-  SearchResponse,
-  SessionMemoriesRequest,
-  toMemoryWire,
-  AppError,
-  MEMORY_ID_PATTERN,
-} from '@memtrace/contracts';
+import { AppError, GetMemoryRequest, MEMORY_ID_PATTERN, MemoryListResponse, MemoryQuery, queryInOrg, ReadQuery, SearchResponse, toMemoryWire } from '@memtrace/contracts';
 import { AgentScope } from '../agents/agent-scope';
 import { hasMore } from '../request-parsing/read-limits.util';
-import { readScopeNow as scope } from '../request-parsing/read-scope.util';
-import { toAgentMemoriesQuery, toListMemoriesQuery, toSessionMemoriesQuery } from './list-memories.mapper';
 import { MemoryReader } from './memory-reader';
-import { toSearchQuery } from './search-memories.mapper';
 
 /** The memory reads of the REST API (upstream §7.4–§7.6, §7.10, §7.17), envelopes as §4.6. */
 @Injectable()
@@ -27,16 +12,14 @@ export class MemoryQueryService {
     private readonly agentScope: AgentScope,
   ) {}
 
-  list(request: ListMemoriesRequest): Promise<MemoryListResponse> {
-    return this.page(toListMemoriesQuery(request.params, scope(request.orgId)));
+  /** The lists and a session's memories: `query` as validated by the gateway. */
+  list(orgId: string, query: ReadQuery): Promise<MemoryListResponse> {
+    return this.page(queryInOrg(orgId, query));
   }
 
-  async agentMemories(request: AgentMemoriesRequest): Promise<MemoryListResponse> {
-    return this.page(await this.agentScope.widen(toAgentMemoriesQuery(request.agentId, request.params, scope(request.orgId))));
-  }
-
-  sessionMemories(request: SessionMemoriesRequest): Promise<MemoryListResponse> {
-    return this.page(toSessionMemoriesQuery(request.sessionId, request.params, scope(request.orgId)));
+  /** An agent's memories: `query.filter.agentId` widened to the agent's aliases. */
+  async agentMemories(orgId: string, query: ReadQuery): Promise<MemoryListResponse> {
+    return this.page(await this.agentScope.widen(queryInOrg(orgId, query)));
   }
 
   /** Memory ids are UUIDs (v7); anything else cannot name a memory, so it is a 404 without a query. */
@@ -47,9 +30,9 @@ export class MemoryQueryService {
     return toMemoryWire(record);
   }
 
-  async search(request: SearchMemoriesRequest): Promise<SearchResponse> {
+  async search(orgId: string, query: ReadQuery): Promise<SearchResponse> {
     const started = performance.now();
-    const records = await this.reader.query(toSearchQuery(request.body, scope(request.orgId)));
+    const records = await this.reader.query(queryInOrg(orgId, query));
     const results = records.map(toMemoryWire);
     // An integer, as every SDK expects.
     return { results, count: results.length, query_time_ms: Math.round(performance.now() - started) };

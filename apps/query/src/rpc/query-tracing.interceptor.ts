@@ -1,23 +1,31 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { TcpContext } from '@nestjs/microservices';
 import { Attributes, ROOT_CONTEXT, Span, SpanKind } from '@opentelemetry/api';
-import { AppError, ERROR_STATUS, QUERY_PATTERNS, traceContextSchema } from '@memtrace/contracts';
+import { AppError, ERROR_STATUS, LEGACY_READ_PATTERNS, QUERY_PATTERNS, traceContextSchema } from '@memtrace/contracts';
 import { contextFrom, inSpan, markFailed, memtraceTracer, tracingEnabled } from '@memtrace/observability';
 import { StoreRejectedError } from '@memtrace/store';
 import { from, lastValueFrom, Observable } from 'rxjs';
 
 /** The reads that retrieve memories: a `search_memory` span (GenAI memory conventions) each, with how to count what they found. */
+const pageSize = (r: unknown) => (r as { memories?: unknown[] }).memories?.length;
+const resultCount = (r: unknown) => (r as { results?: unknown[] }).results?.length;
+const contextCount = (r: unknown) => (r as { memory_count?: number }).memory_count;
 const MEMORY_READS: Record<string, (result: unknown) => number | undefined> = {
-  [QUERY_PATTERNS.listMemories]: (r) => (r as { memories?: unknown[] }).memories?.length,
-  [QUERY_PATTERNS.agentMemories]: (r) => (r as { memories?: unknown[] }).memories?.length,
-  [QUERY_PATTERNS.sessionMemories]: (r) => (r as { memories?: unknown[] }).memories?.length,
-  [QUERY_PATTERNS.searchMemories]: (r) => (r as { results?: unknown[] }).results?.length,
+  [QUERY_PATTERNS.listMemories]: pageSize,
+  [QUERY_PATTERNS.agentMemories]: pageSize,
+  [QUERY_PATTERNS.sessionMemories]: pageSize,
+  [QUERY_PATTERNS.searchMemories]: resultCount,
   [QUERY_PATTERNS.getMemory]: () => 1,
-  [QUERY_PATTERNS.renderContext]: (r) => (r as { memory_count?: number }).memory_count,
+  [QUERY_PATTERNS.renderContext]: contextCount,
+  [LEGACY_READ_PATTERNS.listMemories]: pageSize,
+  [LEGACY_READ_PATTERNS.agentMemories]: pageSize,
+  [LEGACY_READ_PATTERNS.sessionMemories]: pageSize,
+  [LEGACY_READ_PATTERNS.searchMemories]: resultCount,
+  [LEGACY_READ_PATTERNS.renderContext]: contextCount,
 };
 
 /**
- * One SERVER span per RPC (named after its pattern, `query.search-memories.v1`), continuing the
+ * One SERVER span per RPC (named after its pattern, `query.search-memories.v2`), continuing the
  * gateway's trace from the request's `trace` field (inside the signed frame), and under it a
  * `search_memory` span for the reads that retrieve memories; the store's CLIENT spans nest below.
  * A request the caller got wrong (a 4xx code) leaves the server span unmarked; anything else marks

@@ -1,6 +1,6 @@
 import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ParsedRequestOf, QUERY_PATTERNS, QUERY_REQUEST_SCHEMAS, QueryPattern, ResponseOf } from '@memtrace/contracts';
+import { QUERY_PATTERNS, ResponseOf } from '@memtrace/contracts';
 import { AgentActivityService } from '../activity/agent-activity.service';
 import { ContextQueryService } from '../context/context-query.service';
 import { ErasureService } from '../erasures/erasure.service';
@@ -8,16 +8,16 @@ import { MemoryEraser } from '../memories/memory-eraser';
 import { MemoryExportService } from '../memories/memory-export.service';
 import { MemoryQueryService } from '../memories/memory-query.service';
 import { AgentStatsService } from '../stats/agent-stats.service';
+import { parseRequest as parse } from './query-request.parse';
 import { QueryRpcFilter } from './query-rpc.filter';
 import { QueryMetricsInterceptor } from './query-metrics.interceptor';
 import { QueryTracingInterceptor } from './query-tracing.interceptor';
 
-/** A message parsed with its pattern's schema (a failure is the filter's `internal`: a gateway of another version). */
-function parse<P extends QueryPattern>(pattern: P, data: unknown): ParsedRequestOf<P> {
-  return QUERY_REQUEST_SCHEMAS[pattern].parse(data) as ParsedRequestOf<P>;
-}
-
-/** The versioned message handlers: parse the contract, hand on; each answers its pattern's response type. */
+/**
+ * The versioned message handlers: parse the contract, hand on; each answers its pattern's response
+ * type. Read requests arrive validated by the gateway; the previous release's raw-input patterns
+ * are `LegacyReadController`'s.
+ */
 @Controller()
 @UseFilters(QueryRpcFilter)
 @UseInterceptors(QueryMetricsInterceptor, QueryTracingInterceptor)
@@ -34,7 +34,8 @@ export class QueryController {
 
   @MessagePattern(QUERY_PATTERNS.listMemories)
   list(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.listMemories>> {
-    return this.memories.list(parse(QUERY_PATTERNS.listMemories, data));
+    const { orgId, query } = parse(QUERY_PATTERNS.listMemories, data);
+    return this.memories.list(orgId, query);
   }
 
   @MessagePattern(QUERY_PATTERNS.getMemory)
@@ -49,7 +50,8 @@ export class QueryController {
 
   @MessagePattern(QUERY_PATTERNS.forget)
   forget(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.forget>> {
-    return this.erasures.forget(parse(QUERY_PATTERNS.forget, data));
+    const { orgId, filter, dryRun, actor } = parse(QUERY_PATTERNS.forget, data);
+    return this.erasures.forget(orgId, filter, dryRun, actor);
   }
 
   @MessagePattern(QUERY_PATTERNS.eraseAgentMemories)
@@ -64,7 +66,8 @@ export class QueryController {
 
   @MessagePattern(QUERY_PATTERNS.exportPage)
   exportPage(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.exportPage>> {
-    return this.exports.page(parse(QUERY_PATTERNS.exportPage, data));
+    const { orgId, filter, after } = parse(QUERY_PATTERNS.exportPage, data);
+    return this.exports.page(orgId, filter, after);
   }
 
   @MessagePattern(QUERY_PATTERNS.existingIds)
@@ -74,17 +77,20 @@ export class QueryController {
 
   @MessagePattern(QUERY_PATTERNS.searchMemories)
   search(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.searchMemories>> {
-    return this.memories.search(parse(QUERY_PATTERNS.searchMemories, data));
+    const { orgId, query } = parse(QUERY_PATTERNS.searchMemories, data);
+    return this.memories.search(orgId, query);
   }
 
   @MessagePattern(QUERY_PATTERNS.agentMemories)
   agentMemories(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.agentMemories>> {
-    return this.memories.agentMemories(parse(QUERY_PATTERNS.agentMemories, data));
+    const { orgId, query } = parse(QUERY_PATTERNS.agentMemories, data);
+    return this.memories.agentMemories(orgId, query);
   }
 
   @MessagePattern(QUERY_PATTERNS.sessionMemories)
   sessionMemories(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.sessionMemories>> {
-    return this.memories.sessionMemories(parse(QUERY_PATTERNS.sessionMemories, data));
+    const { orgId, query } = parse(QUERY_PATTERNS.sessionMemories, data);
+    return this.memories.list(orgId, query);
   }
 
   @MessagePattern(QUERY_PATTERNS.agentStats)
@@ -94,11 +100,13 @@ export class QueryController {
 
   @MessagePattern(QUERY_PATTERNS.agentActivity)
   agentActivity(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.agentActivity>> {
-    return this.activity.activity(parse(QUERY_PATTERNS.agentActivity, data));
+    const { orgId, query } = parse(QUERY_PATTERNS.agentActivity, data);
+    return this.activity.activity(orgId, query);
   }
 
   @MessagePattern(QUERY_PATTERNS.renderContext)
   renderContext(@Payload() data: unknown): Promise<ResponseOf<typeof QUERY_PATTERNS.renderContext>> {
-    return this.context.render(parse(QUERY_PATTERNS.renderContext, data));
+    const { orgId, subject, query, maxTokens } = parse(QUERY_PATTERNS.renderContext, data);
+    return this.context.render(orgId, subject, query, maxTokens);
   }
 }

@@ -20,3 +20,6 @@ export function readLimit(value: string | number | null | undefined, fallback: n
 export function readOffset(value: string | null | undefined): number {
   return value === undefined || value === null || value === '' ? 0 : Number(value);
 }
+
+/** Upstream's context query reads at most this many rows (newest first). */
+export const CONTEXT_ROW_LIMIT = 100;

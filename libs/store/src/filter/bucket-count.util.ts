@@ -1,14 +1,6 @@
-import type { MemoryRecord } from '@memtrace/contracts';
+import { bucketStartUs, type MemoryRecord } from '@memtrace/contracts';
 import type { BucketCount } from '../port/memory-store.port';
 import { compareCodePoints } from './memory-filter.predicate';
-
-/**
- * The start of `timeUs`'s bucket: the floor to a multiple of `bucketUs`, as the store's SQL computes it.
- * `+ 0` turns a -0 (a row at -0 µs, which JSON can carry) into the 0 SQL returns.
- */
-export function bucketStartUs(timeUs: number, bucketUs: number): number {
-  return timeUs - (((timeUs % bucketUs) + bucketUs) % bucketUs) + 0;
-}
 
 /**
  * The in-memory twin of `MemorySqlBuilder.countByBucket` (for hot-tier rows): distinct ids per

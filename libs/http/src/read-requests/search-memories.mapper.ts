@@ -1,7 +1,10 @@
-import { MemoryFilter, MemoryQuery } from '@memtrace/contracts';
-import { DEFAULT_SEARCH_LIMIT, filterValues, orderOf, readLimit, resolveSinceUs, resolveUntilUs, SearchMemoriesRequestDto, validateReadBody } from '@memtrace/http';
-import { withoutUndefined } from '../request-parsing/filter-fields.util';
-import { ReadScope } from '../request-parsing/read-scope.types';
+import { ReadQuery } from '@memtrace/contracts';
+import { filterValues, orderOf } from './read-rules.decorator';
+import { validateReadBody } from './read-request-validation';
+import { withoutUndefined } from './read-fields.util';
+import { DEFAULT_SEARCH_LIMIT, readLimit } from './read-limits';
+import { SearchMemoriesRequestDto } from './search-memories.request.dto';
+import { resolveSinceUs, resolveUntilUs } from './time-window';
 
 /**
  * `POST /api/v1/search` (upstream §7.6), validated by `SearchMemoriesRequestDto`. An absent or
@@ -9,10 +12,9 @@ import { ReadScope } from '../request-parsing/read-scope.types';
  * `invalid request body: …`. `limit`: default 50, `> 1000` → 1000, `<= 0` is 400 as on the lists.
  * `min_importance` applies only when > 0. No offset.
  */
-export function toSearchQuery(body: unknown, scope: ReadScope): MemoryQuery {
+export function toSearchQuery(body: unknown, nowUs: number): ReadQuery {
   const dto = validateReadBody(SearchMemoriesRequestDto, body);
-  const filter: MemoryFilter = {
-    orgId: scope.orgId,
+  const filter = withoutUndefined({
     agentId: dto.agent_id || undefined,
     sessionId: dto.session_id || undefined,
     memoryTypes: filterValues(dto.memory_types),
@@ -21,8 +23,8 @@ export function toSearchQuery(body: unknown, scope: ReadScope): MemoryQuery {
     contentContains: dto.content_contains || undefined,
     // Upstream applied `importance >= x` only for x > 0; 0 and negatives mean no bound.
     minImportance: typeof dto.min_importance === 'number' && dto.min_importance > 0 ? dto.min_importance : undefined,
-    sinceUs: resolveSinceUs(dto.since ?? '', scope.nowUs),
-    untilUs: resolveUntilUs(dto.until ?? '', scope.nowUs),
-  };
-  return { filter: withoutUndefined(filter), order: orderOf(dto.order), limit: readLimit(dto.limit, DEFAULT_SEARCH_LIMIT) };
+    sinceUs: resolveSinceUs(dto.since ?? '', nowUs),
+    untilUs: resolveUntilUs(dto.until ?? '', nowUs),
+  });
+  return { filter, order: orderOf(dto.order), limit: readLimit(dto.limit, DEFAULT_SEARCH_LIMIT) };
 }

@@ -1,4 +1,4 @@
-import { bucketStartUs } from './bucket-count.util';
+import { bucketStartUs } from './time-bucket';
 
 describe('bucketStartUs', () => {
   it('floors to a multiple of the bucket, negative times included', () => {

@@ -1,13 +1,12 @@
 import { ID_PATTERN_MESSAGE, TAG_PATTERN_MESSAGE, TYPE_PATTERN_MESSAGE } from '@memtrace/contracts';
-import { HOUR_US, NOW_US, readScope, rejection } from '@memtrace/testing';
-import { hasMore } from '../request-parsing/read-limits.util';
+import { HOUR_US, NOW_US, rejection } from '@memtrace/testing';
 import { toAgentMemoriesQuery, toListMemoriesQuery, toSessionMemoriesQuery } from './list-memories.mapper';
 
 
 describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
   it('defaults: whole org, all time, newest first, 100 rows from 0', () => {
-    expect(toListMemoriesQuery({}, readScope)).toEqual({ filter: { orgId: 'org_a' }, order: 'desc', limit: 100, offset: 0 });
-    expect(toListMemoriesQuery(undefined, readScope)).toEqual(toListMemoriesQuery({}, readScope));
+    expect(toListMemoriesQuery({}, NOW_US)).toEqual({ filter: {}, order: 'desc', limit: 100, offset: 0 });
+    expect(toListMemoriesQuery(undefined, NOW_US)).toEqual(toListMemoriesQuery({}, NOW_US));
   });
 
   it('maps every parameter onto the typed query', () => {
@@ -24,11 +23,10 @@ describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
         offset: '50',
         order: 'asc',
       },
-      readScope,
+      NOW_US,
     );
     expect(query).toEqual({
       filter: {
-        orgId: 'org_a',
         agentId: 'agent_1',
         sessionId: 'sess-1',
         memoryTypes: ['episodic'],
@@ -44,12 +42,12 @@ describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
   });
 
   it('treats empty values as not given', () => {
-    const query = toListMemoriesQuery({ agent_id: '', memory_type: '', tags: ' , ', since: '', until: 'now', order: '' }, readScope);
-    expect(query.filter).toEqual({ orgId: 'org_a' });
+    const query = toListMemoriesQuery({ agent_id: '', memory_type: '', tags: ' , ', since: '', until: 'now', order: '' }, NOW_US);
+    expect(query.filter).toEqual({});
   });
 
   it('accepts timestamps for since and until', () => {
-    const query = toListMemoriesQuery({ since: '2026-02-01T00:00:00Z', until: '2026-02-07T00:00:00.5Z' }, readScope);
+    const query = toListMemoriesQuery({ since: '2026-02-01T00:00:00Z', until: '2026-02-07T00:00:00.5Z' }, NOW_US);
     expect(query.filter.sinceUs).toBe(Date.UTC(2026, 1, 1) * 1000);
     expect(query.filter.untilUs).toBe(Date.UTC(2026, 1, 7) * 1000 + 500_000);
   });
@@ -63,7 +61,7 @@ describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
     ['1001', 1000],
     ['5000', 1000],
   ])('limit %p → %d (clamped, not reset, above 1000)', (limit, expected) => {
-    expect(toListMemoriesQuery({ limit }, readScope).limit).toBe(expected);
+    expect(toListMemoriesQuery({ limit }, NOW_US).limit).toBe(expected);
   });
 
   it.each([
@@ -73,7 +71,7 @@ describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
     ['0', 'invalid limit: must be at least 1'],
     ['-5', 'invalid limit: must be at least 1'],
   ])('limit %p is 400 (upstream silently used 100)', (limit, message) => {
-    expect(rejection(() => toListMemoriesQuery({ limit }, readScope))).toEqual({ status: 400, message });
+    expect(rejection(() => toListMemoriesQuery({ limit }, NOW_US))).toEqual({ status: 400, message });
   });
 
   it.each([
@@ -81,14 +79,14 @@ describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
     ['0', 0],
     ['7', 7],
   ])('offset %p → %d', (offset, expected) => {
-    expect(toListMemoriesQuery({ offset }, readScope).offset).toBe(expected);
+    expect(toListMemoriesQuery({ offset }, NOW_US).offset).toBe(expected);
   });
 
   it.each([
     ['-1', 'invalid offset: must be at least 0'],
     ['x', 'invalid offset: must be an integer'],
   ])('offset %p is 400 (upstream silently used 0)', (offset, message) => {
-    expect(rejection(() => toListMemoriesQuery({ offset }, readScope))).toEqual({ status: 400, message });
+    expect(rejection(() => toListMemoriesQuery({ offset }, NOW_US))).toEqual({ status: 400, message });
   });
 
   it.each([
@@ -96,15 +94,15 @@ describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
     ['desc', 'desc'],
     ['asc', 'asc'],
   ])('order %p → %s', (order, expected) => {
-    expect(toListMemoriesQuery({ order }, readScope).order).toBe(expected);
+    expect(toListMemoriesQuery({ order }, NOW_US).order).toBe(expected);
   });
 
   it.each(['ASC', 'sideways', 'asc '])('order %p is 400 (upstream read it as desc)', (order) => {
-    expect(rejection(() => toListMemoriesQuery({ order }, readScope))).toEqual({ status: 400, message: 'invalid order: must be asc or desc' });
+    expect(rejection(() => toListMemoriesQuery({ order }, NOW_US))).toEqual({ status: 400, message: 'invalid order: must be asc or desc' });
   });
 
   it('does not check memory_type against the enum, as upstream (an unknown type matches nothing)', () => {
-    expect(toListMemoriesQuery({ memory_type: 'made_up' }, readScope).filter.memoryTypes).toEqual(['made_up']);
+    expect(toListMemoriesQuery({ memory_type: 'made_up' }, NOW_US).filter.memoryTypes).toEqual(['made_up']);
   });
 
   it.each([
@@ -120,83 +118,73 @@ describe('toListMemoriesQuery (GET /api/v1/memories)', () => {
     [{ agent_id: ['a', 'b'] }, 'invalid agent_id: given 2 times, expected once'],
     [{ tags: Array.from({ length: 101 }, (_, i) => `t${i}`).join(',') }, 'invalid tags: 101 values, at most 100 allowed'],
   ])('rejects %j with 400', (params, message) => {
-    expect(rejection(() => toListMemoriesQuery(params, readScope))).toEqual({ status: 400, message });
+    expect(rejection(() => toListMemoriesQuery(params, NOW_US))).toEqual({ status: 400, message });
   });
 });
 
 describe('toAgentMemoriesQuery (GET /api/v1/agents/:id/memories)', () => {
   it('takes the agent from the path and defaults since to 24h', () => {
-    expect(toAgentMemoriesQuery('agent_1', {}, readScope)).toEqual({
-      filter: { orgId: 'org_a', agentId: 'agent_1', sinceUs: NOW_US - 24 * HOUR_US },
+    expect(toAgentMemoriesQuery('agent_1', {}, NOW_US)).toEqual({
+      filter: { agentId: 'agent_1', sinceUs: NOW_US - 24 * HOUR_US },
       order: 'desc',
       limit: 100,
     });
-    expect(toAgentMemoriesQuery('agent_1', { since: '' }, readScope).filter.sinceUs).toBe(NOW_US - 24 * HOUR_US);
+    expect(toAgentMemoriesQuery('agent_1', { since: '' }, NOW_US).filter.sinceUs).toBe(NOW_US - 24 * HOUR_US);
   });
 
   it('honours memory_type, event_type, since, limit and order, and ignores the rest', () => {
     const query = toAgentMemoriesQuery(
       'agent_1',
       { memory_type: 'decision', event_type: 'decision', since: '2h', limit: '10', order: 'asc', agent_id: 'other', session_id: 's', tags: 'x', until: '1h', offset: '5' },
-      readScope,
+      NOW_US,
     );
     expect(query).toEqual({
-      filter: { orgId: 'org_a', agentId: 'agent_1', memoryTypes: ['decision'], eventTypes: ['decision'], sinceUs: NOW_US - 2 * HOUR_US },
+      filter: { agentId: 'agent_1', memoryTypes: ['decision'], eventTypes: ['decision'], sinceUs: NOW_US - 2 * HOUR_US },
       order: 'asc',
       limit: 10,
     });
   });
 
   it('ignores even invalid values of the parameters it does not honour', () => {
-    expect(() => toAgentMemoriesQuery('agent_1', { agent_id: '!!', tags: 'a b', until: 'garbage', offset: '-1' }, readScope)).not.toThrow();
+    expect(() => toAgentMemoriesQuery('agent_1', { agent_id: '!!', tags: 'a b', until: 'garbage', offset: '-1' }, NOW_US)).not.toThrow();
   });
 
   it('validates the limit and order it honours as the list does', () => {
-    expect(rejection(() => toAgentMemoriesQuery('agent_1', { limit: '0' }, readScope)).message).toBe('invalid limit: must be at least 1');
-    expect(rejection(() => toAgentMemoriesQuery('agent_1', { order: 'sideways' }, readScope)).message).toBe('invalid order: must be asc or desc');
-    expect(rejection(() => toSessionMemoriesQuery('sess_1', { limit: 'abc' }, readScope)).message).toBe('invalid limit: must be an integer');
+    expect(rejection(() => toAgentMemoriesQuery('agent_1', { limit: '0' }, NOW_US)).message).toBe('invalid limit: must be at least 1');
+    expect(rejection(() => toAgentMemoriesQuery('agent_1', { order: 'sideways' }, NOW_US)).message).toBe('invalid order: must be asc or desc');
+    expect(rejection(() => toSessionMemoriesQuery('sess_1', { limit: 'abc' }, NOW_US)).message).toBe('invalid limit: must be an integer');
   });
 
   it('rejects a path id failing the ID pattern', () => {
-    expect(rejection(() => toAgentMemoriesQuery('../admin', {}, readScope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
-    expect(rejection(() => toAgentMemoriesQuery('', {}, readScope))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => toAgentMemoriesQuery('../admin', {}, NOW_US))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => toAgentMemoriesQuery('', {}, NOW_US))).toEqual({ status: 400, message: `invalid agent_id: ${ID_PATTERN_MESSAGE}` });
   });
 });
 
 describe('toSessionMemoriesQuery (GET /api/v1/sessions/:id/memories)', () => {
   it('takes the session from the path, with no default window', () => {
-    expect(toSessionMemoriesQuery('sess_1', {}, readScope)).toEqual({ filter: { orgId: 'org_a', sessionId: 'sess_1' }, order: 'desc', limit: 100 });
+    expect(toSessionMemoriesQuery('sess_1', {}, NOW_US)).toEqual({ filter: { sessionId: 'sess_1' }, order: 'desc', limit: 100 });
   });
 
   it('honours memory_type, since, limit and order only', () => {
-    const query = toSessionMemoriesQuery('sess_1', { memory_type: 'session', since: '1d', limit: '2000', order: 'asc', event_type: 'x', agent_id: 'a' }, readScope);
+    const query = toSessionMemoriesQuery('sess_1', { memory_type: 'session', since: '1d', limit: '2000', order: 'asc', event_type: 'x', agent_id: 'a' }, NOW_US);
     expect(query).toEqual({
-      filter: { orgId: 'org_a', sessionId: 'sess_1', memoryTypes: ['session'], sinceUs: NOW_US - 24 * HOUR_US },
+      filter: { sessionId: 'sess_1', memoryTypes: ['session'], sinceUs: NOW_US - 24 * HOUR_US },
       order: 'asc',
       limit: 1000,
     });
   });
 
   it('rejects a bad path id and a bad filter', () => {
-    expect(rejection(() => toSessionMemoriesQuery('sess 1', {}, readScope))).toEqual({ status: 400, message: `invalid session_id: ${ID_PATTERN_MESSAGE}` });
-    expect(rejection(() => toSessionMemoriesQuery('sess_1', { memory_type: '9x' }, readScope)).message).toBe(`invalid memory_type: ${TYPE_PATTERN_MESSAGE}`);
-  });
-});
-
-describe('hasMore', () => {
-  it('is count >= limit, with the clamped limit', () => {
-    expect(hasMore(100, 100)).toBe(true);
-    expect(hasMore(99, 100)).toBe(false);
-    expect(hasMore(0, 1)).toBe(false);
-    const { limit } = toListMemoriesQuery({ limit: '5000' }, readScope);
-    expect(hasMore(1000, limit)).toBe(true);
+    expect(rejection(() => toSessionMemoriesQuery('sess 1', {}, NOW_US))).toEqual({ status: 400, message: `invalid session_id: ${ID_PATTERN_MESSAGE}` });
+    expect(rejection(() => toSessionMemoriesQuery('sess_1', { memory_type: '9x' }, NOW_US)).message).toBe(`invalid memory_type: ${TYPE_PATTERN_MESSAGE}`);
   });
 });
 
 describe('the order of checks across path and query', () => {
   it('checks the session memories’ memory_type before the path id, and the agent’s path id first (as the parsers did)', () => {
-    expect(rejection(() => toSessionMemoriesQuery('sess 1', { memory_type: '9x' }, readScope)).message).toMatch(/^invalid memory_type: /);
-    expect(rejection(() => toSessionMemoriesQuery('sess 1', { since: 'soon' }, readScope)).message).toMatch(/^invalid session_id: /);
-    expect(rejection(() => toAgentMemoriesQuery('a b', { memory_type: '9x' }, readScope)).message).toMatch(/^invalid agent_id: /);
+    expect(rejection(() => toSessionMemoriesQuery('sess 1', { memory_type: '9x' }, NOW_US)).message).toMatch(/^invalid memory_type: /);
+    expect(rejection(() => toSessionMemoriesQuery('sess 1', { since: 'soon' }, NOW_US)).message).toMatch(/^invalid session_id: /);
+    expect(rejection(() => toAgentMemoriesQuery('a b', { memory_type: '9x' }, NOW_US)).message).toMatch(/^invalid agent_id: /);
   });
 });
