@@ -1,7 +1,7 @@
 import { ErasureFilter } from '@memtrace/contracts';
 import { ForgetMemoriesRequestDto } from './forget-memories.request.dto';
 import { filterValues } from './read-rules.decorator';
-import { badRequest, withoutUndefined } from './read-fields.util';
+import { badRequest, given, withoutUndefined } from './read-fields.util';
 import { validateStrictBody } from './strict-body';
 import { resolveSinceUs, resolveUntilUs } from './time-window';
 
@@ -14,8 +14,8 @@ export const FORGET_FILTER_FIELDS = 'agent_id, session_id, memory_type, event_ty
 export function toForgetRequest(body: unknown, nowUs: number): { filter: ErasureFilter; dryRun: boolean } {
   const dto = validateStrictBody(ForgetMemoriesRequestDto, body);
   const filter: ErasureFilter = withoutUndefined({
-    agentId: dto.agent_id || undefined,
-    sessionId: dto.session_id || undefined,
+    agentId: given(dto.agent_id),
+    sessionId: given(dto.session_id),
     memoryTypes: filterValues(dto.memory_type, { oneOrMany: true }),
     eventTypes: filterValues(dto.event_type, { oneOrMany: true }),
     tags: filterValues(dto.tags),

@@ -1,7 +1,7 @@
 import { ReadQuery } from '@memtrace/contracts';
 import { filterValues, orderOf } from './read-rules.decorator';
 import { validateReadBody } from './read-request-validation';
-import { withoutUndefined } from './read-fields.util';
+import { given, withoutUndefined } from './read-fields.util';
 import { DEFAULT_SEARCH_LIMIT, readLimit } from './read-limits';
 import { SearchMemoriesRequestDto } from './search-memories.request.dto';
 import { resolveSinceUs, resolveUntilUs } from './time-window';
@@ -15,12 +15,12 @@ import { resolveSinceUs, resolveUntilUs } from './time-window';
 export function toSearchQuery(body: unknown, nowUs: number): ReadQuery {
   const dto = validateReadBody(SearchMemoriesRequestDto, body);
   const filter = withoutUndefined({
-    agentId: dto.agent_id || undefined,
-    sessionId: dto.session_id || undefined,
+    agentId: given(dto.agent_id),
+    sessionId: given(dto.session_id),
     memoryTypes: filterValues(dto.memory_types),
     eventTypes: filterValues(dto.event_types),
     tags: filterValues(dto.tags),
-    contentContains: dto.content_contains || undefined,
+    contentContains: given(dto.content_contains),
     // Upstream applied `importance >= x` only for x > 0; 0 and negatives mean no bound.
     minImportance: typeof dto.min_importance === 'number' && dto.min_importance > 0 ? dto.min_importance : undefined,
     sinceUs: resolveSinceUs(dto.since ?? '', nowUs),
